@@ -1,0 +1,266 @@
+// The law contract: what a type must provide to be fitted, evaluated and listed by slfit.
+//
+// A law is a stateless struct. Its formula is written once, templated on the parameter scalar T
+// (double, or ceres::Jet for autodiff) and on the input view X (one row of doubles, or whole
+// Eigen arrays for vectorized evaluation). Inputs are read through `x.value(i)` and `x.log(i)`;
+// logs are computed once per table, not once per evaluation. Parameters arrive in natural units.
+//
+//   struct PowerLaw {                      // L(C) = E + A * C^-alpha
+//     static constexpr std::string_view kName = "power";
+//     static constexpr std::string_view kDescription = "L = E + A C^-alpha";
+//     static constexpr int kNumInputs = 1;
+//     static constexpr int kNumParameters = 3;
+//     static std::array<InputSpec, 1> inputs() { return {{{"C", "training FLOPs", true}}}; }
+//     static std::vector<ParameterSpec> parameters() {
+//       return {{.name = "E", .value = 2, .lower = 0, .transform = Transform::kLog},
+//               {.name = "A", .value = 100, .lower = 0, .transform = Transform::kLog},
+//               {.name = "alpha", .value = 0.1, .lower = 0, .upper = 2}};
+//     }
+//     template <class T, class X>
+//     static auto formula(const T* p, const X& x) {
+//       using std::exp;
+//       return p[0] + p[1] * exp(-p[2] * x.log(0));
+//     }
+//   };
+//   static_assert(slfit::Law<PowerLaw>);
+//
+// Optional members: `presets()` (published parameter sets), `start_grids()` (named start grids
+// such as Hoffmann et al.'s), and `log_formula(p, x)`, a numerically careful log of the formula
+// used when residuals are taken in log space (Chinchilla's log-sum-exp form).
+#pragma once
+
+#include <Eigen/Core>
+#include <array>
+#include <cmath>
+#include <concepts>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "slfit/core/error.hpp"
+#include "slfit/core/parameter.hpp"
+#include "slfit/core/table.hpp"
+
+namespace slfit {
+
+struct InputSpec {
+  std::string name;     // the column the law reads by default
+  std::string meaning;  // one line for `slfit laws`
+  bool positive = true; // a log is taken: values must be > 0
+};
+
+// A published parameter set: values by name, in natural units, with where they come from.
+struct Preset {
+  std::string name;
+  std::vector<std::pair<std::string, double>> values;
+  std::string source;     // paper, table, arXiv id
+  std::string certainty;  // "paper", "second" or "computed", as in LAWS.md
+  std::string note;       // units, scaling or caveats
+};
+
+// A named grid of starts: for each listed parameter the values to try; parameters not listed take
+// their spec's grid. The full grid is the Cartesian product.
+struct StartGrid {
+  std::string name;
+  std::vector<std::pair<std::string, std::vector<double>>> values;
+  std::string note;
+};
+
+// Maps a law input (or "target") to the table column that holds it, when the names differ.
+using ColumnMap = std::map<std::string, std::string, std::less<>>;
+
+// One row of inputs, as seen by a formula evaluated point by point (the autodiff path).
+template <int K>
+struct RowView {
+  std::array<double, K> values{};
+  std::array<double, K> logs{};
+  double value(int i) const { return values[static_cast<std::size_t>(i)]; }
+  double log(int i) const { return logs[static_cast<std::size_t>(i)]; }
+};
+
+// Whole columns, as seen by a formula evaluated over a table at once (the hot path).
+template <int K>
+struct ArrayView {
+  std::array<const Array*, K> values{};
+  std::array<const Array*, K> logs{};
+  const Array& value(int i) const { return *values[static_cast<std::size_t>(i)]; }
+  const Array& log(int i) const { return *logs[static_cast<std::size_t>(i)]; }
+};
+
+template <class L>
+concept Law = requires {
+  { L::kName } -> std::convertible_to<std::string_view>;
+  { L::kDescription } -> std::convertible_to<std::string_view>;
+  { L::kNumInputs } -> std::convertible_to<int>;
+  { L::kNumParameters } -> std::convertible_to<int>;
+  { L::inputs() } -> std::same_as<std::array<InputSpec, L::kNumInputs>>;
+  { L::parameters() } -> std::same_as<std::vector<ParameterSpec>>;
+} && requires(const double* p, const RowView<L::kNumInputs>& row, const ArrayView<L::kNumInputs>& cols) {
+  { L::formula(p, row) } -> std::convertible_to<double>;
+  { Array(L::formula(p, cols)) };
+};
+
+template <class L>
+concept HasLogFormula = requires(const double* p, const RowView<L::kNumInputs>& row) {
+  { L::log_formula(p, row) } -> std::convertible_to<double>;
+};
+
+template <Law L>
+std::vector<Preset> law_presets() {
+  if constexpr (requires { L::presets(); }) {
+    return L::presets();
+  } else {
+    return {};
+  }
+}
+
+template <Law L>
+std::vector<StartGrid> law_start_grids() {
+  if constexpr (requires { L::start_grids(); }) {
+    return L::start_grids();
+  } else {
+    return {};
+  }
+}
+
+// The column a law input (or "target") is read from.
+inline std::string column_for(const ColumnMap& map, std::string_view input) {
+  auto it = map.find(input);
+  return it == map.end() ? std::string(input) : it->second;
+}
+
+// The inputs of law L bound to a table: values and logs, checked once.
+template <Law L>
+class BoundInputs {
+ public:
+  static constexpr int K = L::kNumInputs;
+
+  BoundInputs(const Table& table, const ColumnMap& map) {
+    const auto specs = L::inputs();
+    for (int i = 0; i < K; ++i) {
+      const InputSpec& spec = specs[static_cast<std::size_t>(i)];
+      const std::string col = column_for(map, spec.name);
+      if (!table.has(col)) {
+        std::string msg = "law '" + std::string(L::kName) + "' needs input '" + spec.name + "' (" +
+                          spec.meaning + ")";
+        if (col != spec.name) msg += ", mapped to column '" + col + "'";
+        msg += ", but " + table.label() + " has no column '" + col + "'; columns are: ";
+        const auto names = table.names();
+        for (std::size_t j = 0; j < names.size(); ++j) msg += (j ? ", " : "") + names[j];
+        if (col == spec.name) msg += " (map one with --col " + spec.name + "=HEADER)";
+        throw DataError(msg);
+      }
+      values_[static_cast<std::size_t>(i)] = table.column(col);
+      const Array& v = values_[static_cast<std::size_t>(i)];
+      for (Eigen::Index r = 0; r < v.size(); ++r) {
+        if (!std::isfinite(v(r))) {
+          throw DataError("column '" + col + "' of " + table.label() + " has a non-finite value " +
+                          "at row " + std::to_string(r + 1));
+        }
+        if (spec.positive && !(v(r) > 0.0)) {
+          throw DataError("input '" + spec.name + "' (column '" + col + "') of law '" +
+                          std::string(L::kName) + "' must be positive because its log is taken, " +
+                          "but row " + std::to_string(r + 1) + " of " + table.label() + " has " +
+                          fmt_double(v(r)));
+        }
+      }
+      logs_[static_cast<std::size_t>(i)] = spec.positive ? v.log().eval() : Array::Zero(v.size());
+    }
+    rows_ = table.rows();
+  }
+
+  Eigen::Index rows() const { return rows_; }
+
+  ArrayView<K> view() const {
+    ArrayView<K> out;
+    for (std::size_t i = 0; i < static_cast<std::size_t>(K); ++i) {
+      out.values[i] = &values_[i];
+      out.logs[i] = &logs_[i];
+    }
+    return out;
+  }
+
+  RowView<K> row(Eigen::Index r) const {
+    RowView<K> out;
+    for (std::size_t i = 0; i < static_cast<std::size_t>(K); ++i) {
+      out.values[i] = values_[i](r);
+      out.logs[i] = logs_[i](r);
+    }
+    return out;
+  }
+
+  static std::string fmt_double(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    return buf;
+  }
+
+ private:
+  std::array<Array, K> values_;
+  std::array<Array, K> logs_;
+  Eigen::Index rows_ = 0;
+};
+
+// Checks that a parameter vector has the law's size and finite values.
+template <Law L>
+void check_parameter_values(const std::vector<double>& params) {
+  if (params.size() != static_cast<std::size_t>(L::kNumParameters)) {
+    throw UsageError("law '" + std::string(L::kName) + "' takes " +
+                     std::to_string(L::kNumParameters) + " parameters, got " +
+                     std::to_string(params.size()));
+  }
+  const auto specs = L::parameters();
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    if (!std::isfinite(params[i])) {
+      throw UsageError("parameter '" + specs[i].name + "' of law '" + std::string(L::kName) +
+                       "' is not finite");
+    }
+  }
+}
+
+// Evaluates law L over every row of `table` (vectorized).
+template <Law L>
+Array evaluate(const Table& table, const std::vector<double>& params, const ColumnMap& map = {}) {
+  check_parameter_values<L>(params);
+  const BoundInputs<L> inputs(table, map);
+  return L::formula(params.data(), inputs.view());
+}
+
+// Evaluates law L at one point given by its inputs in the order of L::inputs().
+template <Law L>
+double evaluate_at(const std::vector<double>& params, const std::array<double, L::kNumInputs>& x) {
+  check_parameter_values<L>(params);
+  RowView<L::kNumInputs> row;
+  const auto specs = L::inputs();
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (specs[i].positive && !(x[i] > 0.0)) {
+      throw DataError("input '" + specs[i].name + "' of law '" + std::string(L::kName) +
+                      "' must be positive, got " + BoundInputs<L>::fmt_double(x[i]));
+    }
+    row.values[i] = x[i];
+    row.logs[i] = specs[i].positive ? std::log(x[i]) : 0.0;
+  }
+  return L::formula(params.data(), row);
+}
+
+// Parameter values of a preset, in the order of L::parameters().
+template <Law L>
+std::vector<double> preset_values(std::string_view name) {
+  const auto presets = law_presets<L>();
+  for (const auto& p : presets) {
+    if (p.name != name) continue;
+    const auto specs = L::parameters();
+    std::vector<double> out(specs.size(), std::nan(""));
+    for (const auto& [param, value] : p.values) out[parameter_index(specs, param, L::kName)] = value;
+    return out;
+  }
+  std::string msg = "unknown preset '" + std::string(name) + "' for law '" + std::string(L::kName) +
+                    "'; presets are: ";
+  for (std::size_t i = 0; i < presets.size(); ++i) msg += (i ? ", " : "") + presets[i].name;
+  if (presets.empty()) msg += "(none)";
+  throw UsageError(msg);
+}
+
+}  // namespace slfit

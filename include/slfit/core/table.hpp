@@ -1,0 +1,158 @@
+// Table: named columns of doubles, stored as a structure of arrays.
+//
+// A Table is what every law is evaluated on and every fit is fitted to. Columns are Eigen arrays of
+// equal length. A column read from a file may be *unusable* (a cell that is not a number, a NaN, an
+// empty cell): such a column is kept with the first problem recorded, and the error is thrown only
+// when somebody asks for the column. That way a CSV with a text column such as a colour code can
+// still be read, and the error for a bad cell still names its file, line and column.
+//
+//   slfit::Table t;
+//   t.add_column("N", Eigen::ArrayXd::LinSpaced(5, 1e8, 1e9));
+//   t.add_column("D", 20.0 * t.column("N"));
+//   const Eigen::ArrayXd& n = t.column("N");   // throws DataError if there is no such column
+#pragma once
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "slfit/core/error.hpp"
+
+namespace slfit {
+
+using Array = Eigen::ArrayXd;
+using Mask = Eigen::Array<bool, Eigen::Dynamic, 1>;
+
+class Table {
+ public:
+  Table() = default;
+  explicit Table(std::string source) : source_(std::move(source)) {}
+
+  // Where the table came from ("runs.csv", "<simulated>"), used in error messages.
+  const std::string& source() const { return source_; }
+  void set_source(std::string source) { source_ = std::move(source); }
+
+  Eigen::Index rows() const { return rows_; }
+  std::size_t num_columns() const { return columns_.size(); }
+  bool empty() const { return rows_ == 0; }
+
+  // Names in insertion order.
+  std::vector<std::string> names() const {
+    std::vector<std::string> out;
+    out.reserve(columns_.size());
+    for (const auto& c : columns_) out.push_back(c.name);
+    return out;
+  }
+
+  bool has(std::string_view name) const { return find(name) != nullptr; }
+
+  // True if the column exists and holds only finite numbers.
+  bool usable(std::string_view name) const {
+    const Column* c = find(name);
+    return c != nullptr && !c->problem;
+  }
+
+  // Adds a column. The first column fixes the number of rows; later ones must match it.
+  void add_column(std::string name, Array values) {
+    check_new(name, values.size());
+    if (columns_.empty()) rows_ = values.size();
+    columns_.push_back(Column{std::move(name), std::move(values), std::nullopt});
+  }
+
+  // Adds a column whose values cannot be used; `problem` is the message thrown on use.
+  void add_unusable_column(std::string name, Eigen::Index rows, std::string problem) {
+    check_new(name, rows);
+    if (columns_.empty()) rows_ = rows;
+    columns_.push_back(Column{std::move(name), Array::Constant(rows, 0.0), std::move(problem)});
+  }
+
+  // Replaces a column's values (same length) or adds the column if it is new.
+  void set_column(const std::string& name, Array values) {
+    if (Column* c = find_mutable(name)) {
+      if (values.size() != rows_) throw DataError(size_message(name, values.size()));
+      c->values = std::move(values);
+      c->problem.reset();
+      return;
+    }
+    add_column(name, std::move(values));
+  }
+
+  // The values of a column; throws DataError when it is missing or unusable.
+  const Array& column(std::string_view name) const {
+    const Column* c = find(name);
+    if (c == nullptr) throw DataError(missing_message(name));
+    if (c->problem) throw DataError(*c->problem);
+    return c->values;
+  }
+
+  // A new table holding the rows where `keep` is true, in order.
+  Table filter(const Mask& keep) const {
+    if (keep.size() != rows_) {
+      throw DataError("row filter has " + std::to_string(keep.size()) + " entries but " + label() +
+                      " has " + std::to_string(rows_) + " rows");
+    }
+    std::vector<Eigen::Index> idx;
+    for (Eigen::Index i = 0; i < rows_; ++i)
+      if (keep(i)) idx.push_back(i);
+    return select(idx);
+  }
+
+  // A new table holding the given rows (repeats allowed, as in a bootstrap resample).
+  Table select(const std::vector<Eigen::Index>& idx) const {
+    Table out(source_);
+    out.rows_ = static_cast<Eigen::Index>(idx.size());
+    for (const auto& c : columns_) {
+      Array v(out.rows_);
+      for (Eigen::Index k = 0; k < out.rows_; ++k) v(k) = c.values(idx[static_cast<size_t>(k)]);
+      out.columns_.push_back(Column{c.name, std::move(v), c.problem});
+    }
+    return out;
+  }
+
+  // "table 'runs.csv'" or "the table", for messages.
+  std::string label() const { return source_.empty() ? "the table" : "table '" + source_ + "'"; }
+
+ private:
+  struct Column {
+    std::string name;
+    Array values;
+    std::optional<std::string> problem;
+  };
+
+  const Column* find(std::string_view name) const {
+    auto it = std::find_if(columns_.begin(), columns_.end(),
+                           [&](const Column& c) { return c.name == name; });
+    return it == columns_.end() ? nullptr : &*it;
+  }
+  Column* find_mutable(std::string_view name) {
+    return const_cast<Column*>(static_cast<const Table*>(this)->find(name));
+  }
+
+  void check_new(const std::string& name, Eigen::Index rows) const {
+    if (name.empty()) throw DataError("a column of " + label() + " has an empty name");
+    if (has(name)) throw DataError("duplicate column '" + name + "' in " + label());
+    if (!columns_.empty() && rows != rows_) throw DataError(size_message(name, rows));
+  }
+
+  std::string size_message(const std::string& name, Eigen::Index rows) const {
+    return "column '" + name + "' has " + std::to_string(rows) + " rows but " + label() + " has " +
+           std::to_string(rows_);
+  }
+
+  std::string missing_message(std::string_view name) const {
+    std::string msg = "no column '" + std::string(name) + "' in " + label() + "; columns are: ";
+    for (size_t i = 0; i < columns_.size(); ++i) msg += (i ? ", " : "") + columns_[i].name;
+    if (columns_.empty()) msg += "(none)";
+    return msg;
+  }
+
+  std::string source_;
+  Eigen::Index rows_ = 0;
+  std::vector<Column> columns_;
+};
+
+}  // namespace slfit

@@ -1,0 +1,196 @@
+// fit<Law>(table, options): multi-start fitting of a law to a table with Ceres.
+//
+// Every start is solved with Levenberg-Marquardt (bounded, robust losses row by row); the few best
+// distinct end points are then polished with tight tolerances, and the best objective wins (ties go
+// to the lower start index). Starts run on all cores, each on its own, so the result does not depend
+// on the number of threads.
+//
+//   slfit::Table t = slfit::read_csv("runs.csv");
+//   slfit::FitOptions o;
+//   o.objective = slfit::Objective::kHuber;
+//   o.space = slfit::Space::kLog;
+//   o.starts = slfit::StartSpec::grid("hoffmann");
+//   slfit::FitResult r = slfit::fit<slfit::Chinchilla>(t, o);
+//   if (r.converged()) std::cout << slfit::brief_report(r);
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <thread>
+#include <vector>
+
+#include "slfit/fit/problem.hpp"
+#include "slfit/fit/result.hpp"
+#include "slfit/fit/solve.hpp"
+#include "slfit/fit/starts.hpp"
+#include "slfit/uncertainty/covariance.hpp"
+
+namespace slfit {
+
+namespace detail {
+
+inline unsigned thread_count(int requested, std::size_t jobs) {
+  unsigned n = requested > 0 ? static_cast<unsigned>(requested) : std::thread::hardware_concurrency();
+  if (n == 0) n = 1;
+  return static_cast<unsigned>(std::min<std::size_t>(n, std::max<std::size_t>(jobs, 1)));
+}
+
+// Runs job(i) for i in [0, count) on `threads` threads; each i writes only its own slot.
+template <class Job>
+void parallel_for(std::size_t count, unsigned threads, Job&& job) {
+  if (threads <= 1 || count <= 1) {
+    for (std::size_t i = 0; i < count; ++i) job(i);
+    return;
+  }
+  std::atomic<std::size_t> next{0};
+  std::vector<std::jthread> pool;
+  for (unsigned t = 0; t < threads; ++t) {
+    pool.emplace_back([&] {
+      for (std::size_t i = next++; i < count; i = next++) job(i);
+    });
+  }
+}
+
+inline bool better(const SolveOutcome& a, std::size_t ia, const SolveOutcome& b, std::size_t ib) {
+  if (a.finite != b.finite) return a.finite;
+  if (a.objective != b.objective) return a.objective < b.objective;
+  return ia < ib;
+}
+
+}  // namespace detail
+
+// Fits law L from a prepared problem and an explicit list of starts (natural units).
+template <Law L>
+FitResult fit_from_starts(const FitProblem<L>& problem, const std::vector<std::vector<double>>& starts,
+                          const FitOptions& opt) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::size_t k = problem.specs.size();
+  FitResult result;
+  result.law = std::string(L::kName);
+  result.objective = problem.objective;
+  result.delta = problem.objective == Objective::kHuber ? problem.delta : 0.0;
+  result.space = problem.space;
+  result.points = static_cast<Eigen::Index>(problem.rows.size());
+  for (const auto& s : problem.specs) result.names.push_back(s.name);
+  result.fixed = problem.is_fixed;
+  result.starts_tried = static_cast<int>(starts.size());
+
+  const SolveSettings coarse{opt.max_iterations, opt.function_tolerance, opt.parameter_tolerance,
+                             1e-14};
+  std::vector<SolveOutcome> outcomes(starts.size());
+  detail::parallel_for(starts.size(), detail::thread_count(opt.threads, starts.size()),
+                       [&](std::size_t n) {
+                         std::vector<double> internal(k);
+                         for (std::size_t i = 0; i < k; ++i)
+                           internal[i] = to_internal(problem.specs[i].transform, starts[n][i]);
+                         outcomes[n] = solve_from(problem, internal, coarse);
+                       });
+
+  std::vector<std::size_t> order(starts.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return detail::better(outcomes[a], a, outcomes[b], b);
+  });
+  for (const auto& o : outcomes) result.starts_failed += o.finite ? 0 : 1;
+  if (order.empty() || !outcomes[order[0]].finite) {
+    result.status = FitStatus::kFailed;
+    result.message = "no start gave a finite objective" +
+                     (outcomes.empty() ? std::string() : ": " + outcomes[order[0]].message);
+    result.parameters.assign(k, std::nan(""));
+    result.standard_errors.assign(k, std::nan(""));
+    result.at_lower.assign(k, false);
+    result.at_upper.assign(k, false);
+    result.covariance_message = "no fit";
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return result;
+  }
+
+  // Polish the best few distinct end points.
+  std::vector<std::size_t> chosen;
+  for (std::size_t idx : order) {
+    if (static_cast<int>(chosen.size()) >= std::max(opt.polish, 1)) break;
+    if (!outcomes[idx].finite) break;
+    bool distinct = true;
+    for (std::size_t c : chosen) {
+      double diff = 0.0;
+      for (std::size_t i = 0; i < k; ++i)
+        diff = std::max(diff, std::abs(outcomes[idx].internal[i] - outcomes[c].internal[i]) /
+                                  (1.0 + std::abs(outcomes[c].internal[i])));
+      if (diff < 1e-6) distinct = false;
+    }
+    if (distinct) chosen.push_back(idx);
+  }
+  const SolveSettings tight{std::max(opt.max_iterations, 1000), 1e-15, 1e-15, 1e-16};
+  std::vector<SolveOutcome> polished(chosen.size());
+  detail::parallel_for(chosen.size(), detail::thread_count(opt.threads, chosen.size()),
+                       [&](std::size_t c) {
+                         polished[c] = solve_from(problem, outcomes[chosen[c]].internal, tight);
+                       });
+  std::size_t best = 0;
+  for (std::size_t c = 0; c < chosen.size(); ++c) {
+    // Keep the coarse answer if polishing made it worse (it should not).
+    if (!polished[c].finite || polished[c].objective > outcomes[chosen[c]].objective) {
+      const bool conv = outcomes[chosen[c]].converged;
+      polished[c] = outcomes[chosen[c]];
+      polished[c].converged = conv;
+    } else {
+      polished[c].iterations += outcomes[chosen[c]].iterations;
+    }
+    if (detail::better(polished[c], chosen[c], polished[best], chosen[best])) best = c;
+  }
+  const SolveOutcome& win = polished[best];
+  result.best_start = static_cast<int>(chosen[best]);
+  result.best_start_point = starts[chosen[best]];
+  result.iterations = win.iterations;
+  result.status = win.converged ? FitStatus::kConverged : FitStatus::kNotConverged;
+  result.message = win.message;
+  result.parameters.resize(k);
+  for (std::size_t i = 0; i < k; ++i)
+    result.parameters[i] = to_natural(problem.specs[i].transform, win.internal[i]);
+  result.residuals = residuals(problem, result.parameters);
+  result.objective_value =
+      objective_value(problem.objective, problem.delta, result.residuals, problem.weights);
+  result.rss = objective_value(Objective::kSquared, 0.0, result.residuals, problem.weights);
+
+  result.at_lower.assign(k, false);
+  result.at_upper.assign(k, false);
+  for (std::size_t i = 0; i < k; ++i) {
+    if (problem.is_fixed[i]) continue;
+    const double x = win.internal[i];
+    const double lo = problem.lower_internal[i], hi = problem.upper_internal[i];
+    result.at_lower[i] = std::isfinite(lo) && x - lo <= 1e-8 * std::max(1.0, std::abs(lo));
+    result.at_upper[i] = std::isfinite(hi) && hi - x <= 1e-8 * std::max(1.0, std::abs(hi));
+  }
+
+  const CovarianceResult cov = covariance(problem, result.parameters, result.residuals);
+  result.covariance = cov.covariance;
+  result.covariance_ok = cov.ok;
+  result.covariance_message = cov.message;
+  result.standard_errors.assign(k, std::nan(""));
+  for (std::size_t i = 0; i < k; ++i) {
+    if (problem.is_fixed[i]) {
+      result.standard_errors[i] = 0.0;
+    } else if (cov.ok) {
+      const auto ii = static_cast<Eigen::Index>(i);
+      result.standard_errors[i] = std::sqrt(std::max(0.0, cov.covariance(ii, ii)));
+    }
+  }
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return result;
+}
+
+// Fits law L to `table` as `opt` says. Throws slfit::Error on bad input; numerical trouble is
+// reported in the result.
+template <Law L>
+FitResult fit(const Table& table, const FitOptions& opt = {}) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const FitProblem<L> problem(table, opt);
+  const auto starts = make_starts(problem, opt);
+  FitResult r = fit_from_starts(problem, starts, opt);
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
+}  // namespace slfit

@@ -1,0 +1,115 @@
+// What a fit minimizes and how: the options struct every fitter takes.
+//
+// The objective is a sum over rows of rho(r_i) times the row's weight, where r_i is the prediction
+// minus the target, both in the chosen space (log: log L_pred - log L; linear: L_pred - L):
+//   squared   rho(r) = r^2
+//   huber     rho(r) = r^2/2 if |r| <= delta, else delta (|r| - delta/2)
+//   absolute  rho(r) = |r|
+// These are the values reported as `objective.value` (see DESIGN.md, CLI contract).
+//
+//   slfit::FitOptions o;
+//   o.objective = slfit::Objective::kHuber;   // Hoffmann et al.'s procedure:
+//   o.delta = 1e-3;                           //   Huber 1e-3 on log L
+//   o.space = slfit::Space::kLog;             //   from each of their 4500 starts
+//   o.starts = slfit::StartSpec::grid("hoffmann");
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "slfit/core/law.hpp"
+#include "slfit/core/parameter.hpp"
+
+namespace slfit {
+
+enum class Objective { kSquared, kHuber, kAbsolute };
+enum class Space { kLinear, kLog };
+
+inline std::string_view to_string(Objective o) {
+  switch (o) {
+    case Objective::kSquared: return "squared";
+    case Objective::kHuber: return "huber";
+    case Objective::kAbsolute: return "absolute";
+  }
+  return "?";
+}
+inline std::string_view to_string(Space s) { return s == Space::kLog ? "log" : "linear"; }
+
+inline Objective parse_objective(std::string_view s) {
+  if (s == "squared") return Objective::kSquared;
+  if (s == "huber") return Objective::kHuber;
+  if (s == "absolute") return Objective::kAbsolute;
+  throw UsageError("unknown objective '" + std::string(s) + "'; use squared, huber or absolute");
+}
+inline Space parse_space(std::string_view s) {
+  if (s == "log") return Space::kLog;
+  if (s == "linear") return Space::kLinear;
+  throw UsageError("unknown space '" + std::string(s) + "'; use log or linear");
+}
+
+// Where the optimizer starts.
+struct StartSpec {
+  enum class Kind {
+    kDefault,   // the Cartesian product of each parameter's spec grid
+    kGrid,      // a named grid of the law (e.g. "hoffmann")
+    kRandom,    // `count` points drawn uniformly (in internal units) over the default grid's box
+    kExplicit,  // the listed points, each a map from parameter name to natural value
+  };
+  Kind kind = Kind::kDefault;
+  std::string grid_name;
+  int count = 0;
+  std::vector<std::map<std::string, double, std::less<>>> points;
+
+  static StartSpec defaults() { return {}; }
+  static StartSpec grid(std::string name) { return {Kind::kGrid, std::move(name), 0, {}}; }
+  static StartSpec random(int count) { return {Kind::kRandom, {}, count, {}}; }
+  static StartSpec explicit_points(std::vector<std::map<std::string, double, std::less<>>> pts) {
+    return {Kind::kExplicit, {}, 0, std::move(pts)};
+  }
+};
+
+// Parses the tool's --starts value: hoffmann | default | random:K | any grid name of the law.
+inline StartSpec parse_starts(std::string_view s) {
+  if (s == "default") return StartSpec::defaults();
+  if (s.substr(0, 7) == "random:") {
+    const std::string k(s.substr(7));
+    char* end = nullptr;
+    const long n = std::strtol(k.c_str(), &end, 10);
+    if (k.empty() || *end != '\0' || n < 1 || n > 10000000) {
+      throw UsageError("--starts random:K needs a whole number K from 1 to 1e7, got '" + k + "'");
+    }
+    return StartSpec::random(static_cast<int>(n));
+  }
+  if (s.empty()) throw UsageError("--starts needs a value: default, hoffmann or random:K");
+  return StartSpec::grid(std::string(s));
+}
+
+struct FitOptions {
+  Objective objective = Objective::kSquared;
+  double delta = 1e-3;  // Huber's threshold, in the units of the residual
+  Space space = Space::kLinear;
+
+  ColumnMap columns;           // law input (or "target") -> table column
+  std::string target = "loss"; // the column fitted (use derive() for an expression)
+  std::optional<std::string> weights;  // column of nonnegative row weights
+
+  std::map<std::string, double, std::less<>> fixed;  // held at these natural values
+  std::map<std::string, std::pair<double, double>, std::less<>> bounds;  // override spec bounds
+  std::map<std::string, Transform, std::less<>> transforms;  // override spec transforms
+
+  StartSpec starts;
+  std::uint64_t seed = 0;  // for random starts
+
+  int max_iterations = 200;       // per start
+  double function_tolerance = 1e-10;
+  double parameter_tolerance = 1e-10;
+  int polish = 3;                 // best distinct starts re-solved with tight tolerances
+  int threads = 0;                // 0: all cores; results never depend on it
+};
+
+}  // namespace slfit

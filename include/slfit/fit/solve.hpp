@@ -1,0 +1,195 @@
+// One local solve with Ceres from one start, and the residuals of a law at a point.
+//
+// Each row is its own residual block so that Ceres' robust losses apply row by row: HuberLoss(delta)
+// gives exactly the Huber objective of the CLI contract (Ceres' cost is half the sum of
+// rho(r^2), and for Huber that half is already built into rho). The absolute objective is not
+// smooth; it is reached by continuation, solving Huber problems with a shrinking delta.
+#pragma once
+
+#include <ceres/ceres.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "slfit/fit/problem.hpp"
+#include "slfit/fit/result.hpp"
+
+namespace slfit {
+
+// Residual of one row: prediction minus target in the fitted space; p in natural units.
+template <Law L, class T>
+T row_residual(const T* p, const RowView<L::kNumInputs>& row, double target, Space space) {
+  using std::log;
+  if (space == Space::kLog) {
+    if constexpr (HasLogFormula<L>) {
+      return L::log_formula(p, row) - target;
+    } else {
+      return log(L::formula(p, row)) - target;
+    }
+  }
+  return L::formula(p, row) - target;
+}
+
+// Residuals of every row at natural parameters p.
+template <Law L>
+std::vector<double> residuals(const FitProblem<L>& problem, const std::vector<double>& p) {
+  std::vector<double> r(problem.rows.size());
+  for (std::size_t i = 0; i < r.size(); ++i)
+    r[i] = row_residual<L>(p.data(), problem.rows[i], problem.target[i], problem.space);
+  return r;
+}
+
+namespace detail {
+
+template <Law L>
+struct RowCost {
+  RowView<L::kNumInputs> row;
+  double target;
+  Space space;
+  std::array<Transform, L::kNumParameters> transforms;
+
+  template <class T>
+  bool operator()(const T* internal, T* residual) const {
+    std::array<T, L::kNumParameters> p;
+    for (std::size_t i = 0; i < p.size(); ++i) p[i] = to_natural(transforms[i], internal[i]);
+    residual[0] = row_residual<L>(p.data(), row, target, space);
+    // Reporting failure (rather than a NaN) makes Ceres shrink the step quietly; far corners of
+    // a start grid can overflow exp() or underflow a scale to zero.
+    return finite(residual[0]);
+  }
+
+  static bool finite(double x) { return std::isfinite(x); }
+  template <class J>
+  static bool finite(const J& x) {
+    return std::isfinite(x.a) && x.v.allFinite();
+  }
+};
+
+}  // namespace detail
+
+struct SolveSettings {
+  int max_iterations = 200;
+  double function_tolerance = 1e-10;
+  double parameter_tolerance = 1e-10;
+  double gradient_tolerance = 1e-14;
+};
+
+struct SolveOutcome {
+  std::vector<double> internal;  // where the solver stopped
+  double objective = std::nan("");
+  bool converged = false;
+  bool finite = false;
+  int iterations = 0;
+  std::string message;
+};
+
+// Solves from `internal` (optimizer units) with the given Huber delta (or squared when delta <= 0).
+template <Law L>
+SolveOutcome solve_once(const FitProblem<L>& problem, std::vector<double> internal, double delta,
+                        const SolveSettings& settings) {
+  constexpr int K = L::kNumParameters;
+  std::array<Transform, K> transforms;
+  for (std::size_t i = 0; i < static_cast<std::size_t>(K); ++i)
+    transforms[i] = problem.specs[i].transform;
+
+  ceres::Problem::Options popt;
+  popt.loss_function_ownership = ceres::DO_NOT_TAKE_OWNERSHIP;
+  popt.enable_fast_removal = false;
+  ceres::Problem cp(popt);
+  std::vector<std::unique_ptr<ceres::LossFunction>> losses;
+  std::unique_ptr<ceres::LossFunction> shared;
+  if (delta > 0.0) shared = std::make_unique<ceres::HuberLoss>(delta);
+  double* x = internal.data();
+  for (std::size_t r = 0; r < problem.rows.size(); ++r) {
+    auto* cost = new ceres::AutoDiffCostFunction<detail::RowCost<L>, 1, K>(
+        new detail::RowCost<L>{problem.rows[r], problem.target[r], problem.space, transforms});
+    ceres::LossFunction* loss = shared.get();
+    if (!problem.weights.empty()) {
+      // ScaledLoss with a null base scales the squared loss; it must own nothing we own.
+      losses.push_back(std::make_unique<ceres::ScaledLoss>(shared.get(), problem.weights[r],
+                                                           ceres::DO_NOT_TAKE_OWNERSHIP));
+      loss = losses.back().get();
+    }
+    cp.AddResidualBlock(cost, loss, x);
+  }
+  std::vector<int> constant;
+  for (int i = 0; i < K; ++i)
+    if (problem.is_fixed[static_cast<std::size_t>(i)]) constant.push_back(i);
+  if (static_cast<int>(constant.size()) == K) {
+    cp.SetParameterBlockConstant(x);
+  } else if (!constant.empty()) {
+    cp.SetManifold(x, new ceres::SubsetManifold(K, constant));
+  }
+  for (int i = 0; i < K; ++i) {
+    const auto u = static_cast<std::size_t>(i);
+    if (problem.is_fixed[u]) continue;
+    if (std::isfinite(problem.lower_internal[u]))
+      cp.SetParameterLowerBound(x, i, problem.lower_internal[u]);
+    if (std::isfinite(problem.upper_internal[u]))
+      cp.SetParameterUpperBound(x, i, problem.upper_internal[u]);
+  }
+
+  ceres::Solver::Options so;
+  so.linear_solver_type = ceres::DENSE_QR;
+  so.logging_type = ceres::SILENT;
+  so.minimizer_progress_to_stdout = false;
+  so.num_threads = 1;
+  so.max_num_iterations = settings.max_iterations;
+  so.function_tolerance = settings.function_tolerance;
+  so.parameter_tolerance = settings.parameter_tolerance;
+  so.gradient_tolerance = settings.gradient_tolerance;
+  ceres::Solver::Summary summary;
+  SolveOutcome out;
+  if (static_cast<int>(constant.size()) == K) {
+    out.converged = true;
+    out.message = "every parameter is fixed";
+  } else {
+    ceres::Solve(so, &cp, &summary);
+    out.converged = summary.termination_type == ceres::CONVERGENCE;
+    out.iterations = static_cast<int>(summary.iterations.size());
+    out.message = summary.message;
+  }
+  out.internal = std::move(internal);
+  std::vector<double> p(out.internal.size());
+  for (std::size_t i = 0; i < p.size(); ++i) p[i] = to_natural(transforms[i], out.internal[i]);
+  const auto r = residuals(problem, p);
+  out.objective = objective_value(problem.objective, problem.delta, r, problem.weights);
+  out.finite = std::isfinite(out.objective);
+  if (!out.finite) out.converged = false;
+  return out;
+}
+
+// Solves the problem's own objective from `internal`.
+template <Law L>
+SolveOutcome solve_from(const FitProblem<L>& problem, const std::vector<double>& internal,
+                        const SolveSettings& settings) {
+  switch (problem.objective) {
+    case Objective::kSquared: return solve_once(problem, internal, 0.0, settings);
+    case Objective::kHuber: return solve_once(problem, internal, problem.delta, settings);
+    case Objective::kAbsolute: break;
+  }
+  // Absolute: Huber with delta shrinking from the typical residual towards zero; the Huber
+  // minimizer approaches the least-absolute-deviation one as delta -> 0.
+  std::vector<double> p(internal.size());
+  for (std::size_t i = 0; i < p.size(); ++i) p[i] = to_natural(problem.specs[i].transform, internal[i]);
+  auto r = residuals(problem, p);
+  for (auto& v : r) v = std::abs(v);
+  std::nth_element(r.begin(), r.begin() + static_cast<long>(r.size() / 2), r.end());
+  double d = std::isfinite(r[r.size() / 2]) ? std::max(r[r.size() / 2], 1e-12) : 1.0;
+  SolveOutcome out;
+  out.internal = internal;
+  int iterations = 0;
+  for (int round = 0; round < 10; ++round, d *= 0.1) {
+    out = solve_once(problem, out.internal, d, settings);
+    iterations += out.iterations;
+    if (!out.finite) break;
+  }
+  out.iterations = iterations;
+  return out;
+}
+
+}  // namespace slfit

@@ -1,0 +1,113 @@
+// Covariance of fitted parameters from the Jacobian at the optimum.
+//
+// cov = s^2 (J^T W J)^-1 over the free parameters, in natural units, with J the Jacobian of the
+// residuals (in the fitted space) and s^2 = sum w r^2 / (n - p) the residual variance. This is the
+// Gauss-Newton approximation for least squares; for Huber and absolute objectives it is a rough
+// guide (use the bootstrap for those). When J^T W J is singular or nearly so, no covariance is
+// formed and the message names the parameters that the data cannot pin down.
+#pragma once
+
+#include <ceres/jet.h>
+
+#include <Eigen/Dense>
+#include <array>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "slfit/fit/solve.hpp"
+
+namespace slfit {
+
+struct CovarianceResult {
+  bool ok = false;
+  std::string message;
+  Eigen::MatrixXd covariance;  // K x K, zero where a parameter is fixed
+};
+
+// Jacobian of the residuals with respect to the natural parameters (rows x K).
+template <Law L>
+Eigen::MatrixXd residual_jacobian(const FitProblem<L>& problem, const std::vector<double>& p) {
+  constexpr int K = L::kNumParameters;
+  using Jet = ceres::Jet<double, K>;
+  std::array<Jet, K> pj;
+  for (int i = 0; i < K; ++i) pj[static_cast<std::size_t>(i)] = Jet(p[static_cast<std::size_t>(i)], i);
+  Eigen::MatrixXd j(static_cast<Eigen::Index>(problem.rows.size()), K);
+  for (std::size_t r = 0; r < problem.rows.size(); ++r) {
+    const Jet res = row_residual<L>(pj.data(), problem.rows[r], problem.target[r], problem.space);
+    j.row(static_cast<Eigen::Index>(r)) = res.v.transpose();
+  }
+  return j;
+}
+
+template <Law L>
+CovarianceResult covariance(const FitProblem<L>& problem, const std::vector<double>& p,
+                            const std::vector<double>& r) {
+  constexpr int K = L::kNumParameters;
+  CovarianceResult out;
+  out.covariance = Eigen::MatrixXd::Zero(K, K);
+  std::vector<int> free;
+  for (int i = 0; i < K; ++i)
+    if (!problem.is_fixed[static_cast<std::size_t>(i)]) free.push_back(i);
+  const auto n = static_cast<Eigen::Index>(r.size());
+  const auto k = static_cast<Eigen::Index>(free.size());
+  if (k == 0) {
+    out.ok = true;
+    out.message = "every parameter is fixed";
+    return out;
+  }
+  if (n <= k) {
+    out.message = "no residual degrees of freedom (" + std::to_string(n) + " rows, " +
+                  std::to_string(k) + " free parameters)";
+    return out;
+  }
+  const Eigen::MatrixXd full = residual_jacobian(problem, p);
+  Eigen::MatrixXd j(n, k);
+  double rss = 0.0;
+  for (Eigen::Index row = 0; row < n; ++row) {
+    const double w = problem.weights.empty() ? 1.0 : problem.weights[static_cast<std::size_t>(row)];
+    const double sw = std::sqrt(w);
+    for (Eigen::Index c = 0; c < k; ++c) j(row, c) = sw * full(row, free[static_cast<std::size_t>(c)]);
+    rss += w * r[static_cast<std::size_t>(row)] * r[static_cast<std::size_t>(row)];
+  }
+  if (!j.allFinite()) {
+    out.message = "the Jacobian is not finite at the optimum";
+    return out;
+  }
+  // Scale columns so the rank test is about directions, not units (A ~ 1e3, alpha ~ 0.3).
+  Eigen::VectorXd scale = j.colwise().norm().transpose();
+  std::string unidentified;
+  for (Eigen::Index c = 0; c < k; ++c) {
+    if (scale(c) == 0.0) {
+      unidentified += (unidentified.empty() ? "" : ", ") + problem.specs[static_cast<std::size_t>(free[static_cast<std::size_t>(c)])].name;
+      scale(c) = 1.0;
+    }
+  }
+  const Eigen::MatrixXd js = j * scale.cwiseInverse().asDiagonal();
+  Eigen::JacobiSVD<Eigen::MatrixXd> svd(js, Eigen::ComputeThinV);
+  const Eigen::VectorXd sv = svd.singularValues();
+  const double cond = sv(0) > 0.0 ? sv(k - 1) / sv(0) : 0.0;
+  if (!unidentified.empty() || cond < 1e-10) {
+    if (unidentified.empty()) {
+      // The weakest direction's largest components name the culprits.
+      const Eigen::VectorXd v = svd.matrixV().col(k - 1).cwiseAbs();
+      for (Eigen::Index c = 0; c < k; ++c)
+        if (v(c) > 0.3) unidentified += (unidentified.empty() ? "" : ", ") + problem.specs[static_cast<std::size_t>(free[static_cast<std::size_t>(c)])].name;
+    }
+    out.message = "singular: the data do not identify " + unidentified +
+                  " (J^T J condition " + std::to_string(cond) + ")";
+    return out;
+  }
+  const double s2 = rss / static_cast<double>(n - k);
+  Eigen::MatrixXd inv = svd.matrixV() * sv.array().square().inverse().matrix().asDiagonal() *
+                        svd.matrixV().transpose();
+  inv = scale.cwiseInverse().asDiagonal() * inv * scale.cwiseInverse().asDiagonal();
+  for (Eigen::Index a = 0; a < k; ++a)
+    for (Eigen::Index b = 0; b < k; ++b)
+      out.covariance(free[static_cast<std::size_t>(a)], free[static_cast<std::size_t>(b)]) = s2 * inv(a, b);
+  out.ok = out.covariance.allFinite();
+  if (!out.ok) out.message = "the covariance is not finite";
+  return out;
+}
+
+}  // namespace slfit

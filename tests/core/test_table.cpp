@@ -1,0 +1,124 @@
+#include <catch2/catch.hpp>
+#include <string>
+#include <vector>
+
+#include "slfit/core/table.hpp"
+
+using Catch::Contains;
+using slfit::DataError;
+using slfit::Table;
+
+namespace {
+
+Eigen::ArrayXd values(std::initializer_list<double> v) {
+  Eigen::ArrayXd a(static_cast<Eigen::Index>(v.size()));
+  Eigen::Index i = 0;
+  for (double x : v) a(i++) = x;
+  return a;
+}
+
+}  // namespace
+
+TEST_CASE("table: empty table", "[table]") {
+  const Table t;
+  CHECK(t.rows() == 0);
+  CHECK(t.num_columns() == 0);
+  CHECK(t.empty());
+  CHECK(t.source().empty());
+  CHECK(t.label() == "the table");
+  CHECK_FALSE(t.has("N"));
+  CHECK_FALSE(t.usable("N"));
+  REQUIRE_THROWS_WITH(t.column("N"), "no column 'N' in the table; columns are: (none)");
+}
+
+TEST_CASE("table: adding and reading columns", "[table]") {
+  Table t("runs.csv");
+  CHECK(t.label() == "table 'runs.csv'");
+  t.add_column("N", values({1.0, 2.0, 3.0}));
+  t.add_column("D", 20.0 * t.column("N"));
+  CHECK(t.rows() == 3);
+  CHECK_FALSE(t.empty());
+  CHECK(t.num_columns() == 2);
+  CHECK(t.names() == std::vector<std::string>{"N", "D"});
+  CHECK(t.has("D"));
+  CHECK(t.usable("D"));
+  CHECK(t.column("D")(2) == 60.0);
+
+  t.set_source("other.csv");
+  CHECK(t.source() == "other.csv");
+}
+
+TEST_CASE("table: column errors", "[table]") {
+  Table t("runs.csv");
+  t.add_column("N", values({1.0, 2.0, 3.0}));
+  REQUIRE_THROWS_AS(t.column("C"), DataError);
+  REQUIRE_THROWS_WITH(t.column("C"), "no column 'C' in table 'runs.csv'; columns are: N");
+  REQUIRE_THROWS_WITH(t.add_column("N", values({1.0, 2.0, 3.0})),
+                      "duplicate column 'N' in table 'runs.csv'");
+  REQUIRE_THROWS_WITH(t.add_column("", values({1.0, 2.0, 3.0})),
+                      "a column of table 'runs.csv' has an empty name");
+  REQUIRE_THROWS_WITH(t.add_column("D", values({1.0, 2.0})),
+                      "column 'D' has 2 rows but table 'runs.csv' has 3");
+  REQUIRE_THROWS_WITH(t.add_unusable_column("E", 4, "bad"),
+                      "column 'E' has 4 rows but table 'runs.csv' has 3");
+  CHECK(t.num_columns() == 1);
+}
+
+TEST_CASE("table: unusable columns throw their problem on use", "[table]") {
+  Table t("x.csv");
+  t.add_unusable_column("color", 2, "x.csv:2: column 1 ('color'): '#fff' is not a number");
+  CHECK(t.rows() == 2);
+  CHECK(t.has("color"));
+  CHECK_FALSE(t.usable("color"));
+  REQUIRE_THROWS_AS(t.column("color"), DataError);
+  REQUIRE_THROWS_WITH(t.column("color"), "x.csv:2: column 1 ('color'): '#fff' is not a number");
+
+  // Replacing the values makes the column usable.
+  t.set_column("color", values({1.0, 2.0}));
+  CHECK(t.usable("color"));
+  CHECK(t.column("color")(1) == 2.0);
+}
+
+TEST_CASE("table: set_column replaces or adds", "[table]") {
+  Table t;
+  t.set_column("N", values({1.0, 2.0}));
+  CHECK(t.rows() == 2);
+  t.set_column("N", values({5.0, 6.0}));
+  CHECK(t.num_columns() == 1);
+  CHECK(t.column("N")(0) == 5.0);
+  t.set_column("D", values({7.0, 8.0}));
+  CHECK(t.names() == std::vector<std::string>{"N", "D"});
+  REQUIRE_THROWS_WITH(t.set_column("N", values({1.0})),
+                      "column 'N' has 1 rows but the table has 2");
+}
+
+TEST_CASE("table: filter and select", "[table]") {
+  Table t("runs.csv");
+  t.add_column("N", values({1.0, 2.0, 3.0, 4.0}));
+  t.add_unusable_column("color", 4, "bad color");
+
+  slfit::Mask keep(4);
+  keep << true, false, true, false;
+  const Table f = t.filter(keep);
+  CHECK(f.source() == "runs.csv");
+  REQUIRE(f.rows() == 2);
+  CHECK(f.column("N")(1) == 3.0);
+  CHECK_FALSE(f.usable("color"));
+  REQUIRE_THROWS_WITH(f.column("color"), "bad color");
+
+  slfit::Mask none = slfit::Mask::Constant(4, false);
+  const Table e = t.filter(none);
+  CHECK(e.rows() == 0);
+  CHECK(e.num_columns() == 2);
+
+  slfit::Mask wrong(3);
+  wrong << true, true, true;
+  REQUIRE_THROWS_WITH(t.filter(wrong), "row filter has 3 entries but table 'runs.csv' has 4 rows");
+
+  const Table s = t.select({3, 3, 0});
+  REQUIRE(s.rows() == 3);
+  CHECK(s.column("N")(0) == 4.0);
+  CHECK(s.column("N")(1) == 4.0);
+  CHECK(s.column("N")(2) == 1.0);
+  CHECK(s.names() == t.names());
+}

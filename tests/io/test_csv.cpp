@@ -1,0 +1,229 @@
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "slfit/core/expression.hpp"
+#include "slfit/io/csv.hpp"
+
+using Catch::Contains;
+using slfit::DataError;
+using slfit::parse_csv;
+
+namespace {
+
+std::filesystem::path tmp_dir() {
+  const std::filesystem::path dir = std::filesystem::path(SLFIT_TEST_TMP) / "csv";
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+std::filesystem::path write_file(const std::string& name, const std::string& content) {
+  const std::filesystem::path p = tmp_dir() / name;
+  std::ofstream out(p, std::ios::binary);
+  out << content;
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("csv: basic numeric table", "[csv]") {
+  const slfit::Table t = parse_csv("N,D,loss\n1e8,2e9,3.5\n2e8, 4e9 ,+3.25\n", "x.csv");
+  CHECK(t.source() == "x.csv");
+  REQUIRE(t.rows() == 2);
+  CHECK(t.names() == std::vector<std::string>{"N", "D", "loss"});
+  CHECK(t.column("N")(1) == 2e8);
+  CHECK(t.column("D")(1) == 4e9);
+  CHECK(t.column("loss")(1) == 3.25);
+  CHECK(t.column("loss")(0) == 3.5);
+}
+
+TEST_CASE("csv: line endings, BOM, comments, blank lines, no final newline", "[csv]") {
+  const std::string text =
+      "\xEF\xBB\xBF# a comment before the header\r\n"
+      "\r\n"
+      "  N , loss \r\n"
+      "1,2\r\n"
+      "   # indented comment\r\n"
+      "   \r\n"
+      "3,4";
+  const slfit::Table t = parse_csv(text, "x.csv");
+  CHECK(t.names() == std::vector<std::string>{"N", "loss"});
+  REQUIRE(t.rows() == 2);
+  CHECK(t.column("N")(1) == 3.0);
+  CHECK(t.column("loss")(1) == 4.0);
+}
+
+TEST_CASE("csv: quoted fields", "[csv]") {
+  const std::string text =
+      "\"Model Size\",\"Training, FLOP\",\"say \"\"hi\"\"\",label\n"
+      "\"1e9\", \"6e18\" ,1,\"multi\nline\"\n"
+      "2e9,1.2e19,2,\"a \"\"quoted\"\" word\"\n";
+  const slfit::Table t = parse_csv(text, "q.csv");
+  CHECK(t.names() ==
+        std::vector<std::string>{"Model Size", "Training, FLOP", "say \"hi\"", "label"});
+  REQUIRE(t.rows() == 2);
+  CHECK(t.column("Model Size")(0) == 1e9);
+  CHECK(t.column("Training, FLOP")(1) == 1.2e19);
+  CHECK(t.column("say \"hi\"")(1) == 2.0);
+  // The multi-line field starts on physical line 2, and the next row is on line 4.
+  CHECK_FALSE(t.usable("label"));
+  REQUIRE_THROWS_WITH(t.column("label"),
+                      "q.csv:2: column 4 ('label'): 'multi\nline' is not a "
+                      "number");
+  REQUIRE_THROWS_WITH(parse_csv("a,b\n1,\"x\ny\"\n2,\n", "q.csv").column("b"),
+                      Contains("q.csv:2:"));
+  REQUIRE_THROWS_WITH(parse_csv("a,b\n1,\"x\ny\"\n2,3\n4,\"\"\n", "q.csv").column("b"),
+                      "q.csv:2: column 2 ('b'): 'x\ny' is not a number");
+  REQUIRE_THROWS_WITH(parse_csv("a,b\n1,2\n2,\"\"\n", "q.csv").column("b"),
+                      "q.csv:3: column 2 ('b'): empty cell");
+}
+
+TEST_CASE("csv: other delimiter and disabled comments", "[csv]") {
+  const slfit::Table t = parse_csv("a\tb\n1\t2\n#3\t4\n", "x.tsv", {'\t', '\0'});
+  REQUIRE(t.rows() == 2);
+  CHECK_FALSE(t.usable("a"));
+  CHECK(t.column("b")(1) == 4.0);
+  const slfit::Table s = parse_csv("a;b\n1;2\n", "x.csv", {';', '#'});
+  CHECK(s.column("b")(0) == 2.0);
+  // With tab as the delimiter, tabs are separators rather than padding.
+  const slfit::Table e = parse_csv("a\tb\tc\n1\t\t3\n", "x.tsv", {'\t', '#'});
+  CHECK_FALSE(e.usable("b"));
+  REQUIRE_THROWS_WITH(e.column("b"), "x.tsv:2: column 2 ('b'): empty cell");
+}
+
+TEST_CASE("csv: bad cells make a column unusable, not the file", "[csv]") {
+  const std::string text =
+      "x,color,loss,empty,inf,big\n"
+      "1,#faebdd,3.5,1,1,1\n"
+      "2,#f8d1b8,abc,,-inf,1e400\n"
+      "3,#f47a54,nan,2,2,2\n";
+  const slfit::Table t = parse_csv(text, "x.csv");
+  REQUIRE(t.rows() == 3);
+  CHECK(t.usable("x"));
+  CHECK_FALSE(t.usable("color"));
+  CHECK_FALSE(t.usable("loss"));
+  REQUIRE_THROWS_AS(t.column("color"), DataError);
+  REQUIRE_THROWS_WITH(t.column("color"), "x.csv:2: column 2 ('color'): '#faebdd' is not a number");
+  // Only the first bad cell is reported.
+  REQUIRE_THROWS_WITH(t.column("loss"), "x.csv:3: column 3 ('loss'): 'abc' is not a number");
+  REQUIRE_THROWS_WITH(t.column("empty"), "x.csv:3: column 4 ('empty'): empty cell");
+  REQUIRE_THROWS_WITH(t.column("inf"), "x.csv:3: column 5 ('inf'): NaN or infinite value '-inf'");
+  REQUIRE_THROWS_WITH(t.column("big"), Contains("x.csv:3: column 6 ('big'): '1e400' is out of"));
+
+  for (const char* cell : {"nan", "NaN", "inf", "Infinity", "-inf"}) {
+    const slfit::Table n = parse_csv(std::string("v\n") + cell + "\n", "x.csv");
+    REQUIRE_THROWS_WITH(n.column("v"), Contains("NaN or infinite value '" + std::string(cell)));
+  }
+  for (const char* cell : {"1,5", "+-1", "+", "-", "1e", "0x10", "1 2", "\"1\"x"}) {
+    INFO(cell);
+    const std::string text2 = std::string("v,w\n") + cell + ",1\n";
+    bool threw_structural = false;
+    try {
+      const slfit::Table n = parse_csv(text2, "x.csv");
+      CHECK_FALSE(n.usable("v"));
+    } catch (const DataError&) {
+      threw_structural = true;  // "1,5" has 3 fields; "1"x is a quoting error
+    }
+    CHECK(threw_structural == (std::string(cell) == "1,5" || std::string(cell) == "\"1\"x"));
+  }
+  const std::string long_cell(100, 'z');
+  REQUIRE_THROWS_WITH(parse_csv("v\n" + long_cell + "\n", "x.csv").column("v"),
+                      Contains("'" + std::string(37, 'z') + "...' is not a number"));
+}
+
+TEST_CASE("csv: structural errors", "[csv]") {
+  REQUIRE_THROWS_AS(parse_csv("", "x.csv"), DataError);
+  REQUIRE_THROWS_WITH(parse_csv("", "x.csv"), "'x.csv' is empty: no header row");
+  REQUIRE_THROWS_WITH(parse_csv("# only\n\n  \n", "x.csv"), "'x.csv' is empty: no header row");
+  REQUIRE_THROWS_WITH(parse_csv("a,b\n", "x.csv"), "'x.csv' has a header but no data rows");
+  REQUIRE_THROWS_WITH(parse_csv("a,b\n# c\n\n", "x.csv"), "'x.csv' has a header but no data rows");
+  REQUIRE_THROWS_WITH(parse_csv("a,,c\n1,2,3\n", "x.csv"),
+                      "x.csv:1: column 2 of the header has an empty name");
+  REQUIRE_THROWS_WITH(parse_csv("a,b,\n1,2,3\n", "x.csv"),
+                      "x.csv:1: column 3 of the header has an empty name");
+  REQUIRE_THROWS_WITH(parse_csv("N,D,N\n1,2,3\n", "x.csv"),
+                      "duplicate column 'N' in 'x.csv' (columns 1 and 3)");
+  REQUIRE_THROWS_WITH(parse_csv("a,b,c\n1,2,3\n\n# c\n1,2\n", "x.csv"),
+                      "x.csv:5: expected 3 fields, found 2");
+  REQUIRE_THROWS_WITH(parse_csv("a,b\n1,2,3\n", "x.csv"), "x.csv:2: expected 2 fields, found 3");
+  REQUIRE_THROWS_WITH(parse_csv("a,b\n1,2\n3,\"4\n5,6\n", "x.csv"),
+                      Contains("x.csv:3: unterminated quoted field"));
+  REQUIRE_THROWS_WITH(parse_csv("a,b\n1,\"2\"3\n", "x.csv"),
+                      Contains("x.csv:2: field 2: unexpected character '3' after a closing quote"));
+  REQUIRE_THROWS_WITH(parse_csv(std::string("a,b\n1,2\n3,\0\n", 12), "x.csv"),
+                      "'x.csv' is not a CSV file: it contains binary data (NUL byte at line 3)");
+  const std::string huge = "a\n1\n" + std::string((1 << 20) + 1, '7') + "\n";
+  REQUIRE_THROWS_WITH(parse_csv(huge, "x.csv"),
+                      "x.csv:3: line longer than 1048576 characters; is this a CSV file?");
+}
+
+TEST_CASE("csv: read_csv from files", "[csv]") {
+  const auto p = write_file("ok.csv", "N,loss\n1,2\n3,4\n");
+  const slfit::Table t = slfit::read_csv(p);
+  CHECK(t.source() == p.string());
+  CHECK(t.rows() == 2);
+  CHECK(t.column("loss")(1) == 4.0);
+
+  const auto missing = tmp_dir() / "does-not-exist.csv";
+  REQUIRE_THROWS_AS(slfit::read_csv(missing), DataError);
+  REQUIRE_THROWS_WITH(slfit::read_csv(missing),
+                      "cannot open '" + missing.string() + "': No such file or directory");
+  REQUIRE_THROWS_WITH(slfit::read_csv(tmp_dir()), Contains("it is a directory"));
+
+  const auto empty = write_file("empty.csv", "");
+  REQUIRE_THROWS_WITH(slfit::read_csv(empty), "'" + empty.string() + "' is empty: no header row");
+
+  std::string binary = "\x89PNG\r\n\x1a\n";
+  binary += std::string("\0\0\0\rIHDR", 8);
+  const auto png = write_file("image.csv", binary);
+  REQUIRE_THROWS_WITH(slfit::read_csv(png), Contains("is not a CSV file: it contains binary data"));
+}
+
+TEST_CASE("csv: a large file reads quickly", "[csv][.slow]") {
+  std::string text = "N,D,loss\n";
+  constexpr int kRows = 1000000;
+  text.reserve(static_cast<std::size_t>(kRows) * 40);
+  for (int i = 0; i < kRows; ++i) {
+    text += std::to_string(1e6 + i) + "," + std::to_string(2.5e9 + 3.0 * i) + ",3.14159\n";
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const slfit::Table t = parse_csv(text, "big.csv");
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  CHECK(t.rows() == kRows);
+  CHECK(t.column("D")(kRows - 1) == Approx(2.5e9 + 3.0 * (kRows - 1)));
+  WARN("parsed " << kRows << " rows in " << seconds << " s");
+}
+
+TEST_CASE("csv: Epoch Chinchilla data", "[csv][data]") {
+  const std::filesystem::path path =
+      std::filesystem::path(SLFIT_SHARED_DATA) / "epoch-chinchilla/svg_extracted_data.csv";
+  if (!std::filesystem::exists(path)) {
+    WARN("skipping: " << path.string() << " not found");
+    return;
+  }
+  slfit::Table t = slfit::read_csv(path);
+  REQUIRE(t.rows() == 245);
+  CHECK(t.names() == std::vector<std::string>{"x", "y", "color", "Model Size", "Training FLOP",
+                                              "hex_color", "loss"});
+  CHECK_FALSE(t.usable("color"));
+  CHECK_FALSE(t.usable("hex_color"));
+  for (const char* name : {"x", "y", "Model Size", "Training FLOP", "loss"}) CHECK(t.usable(name));
+  REQUIRE_THROWS_WITH(t.column("color"), Contains(":2: column 3 ('color'): '#faebdd' is not a "
+                                                  "number"));
+
+  slfit::derive(t, "D", slfit::Expression::parse("\"Training FLOP\"/(6*\"Model Size\")"));
+  CHECK(t.column("D")(0) == Approx(9.993852799709755e+18 / (6 * 6795600349.289497)));
+
+  const slfit::Table kept =
+      slfit::filter_rows(t, slfit::Expression::parse("`Model Size` >= 1e9 && loss < 4"));
+  CHECK(kept.rows() > 0);
+  CHECK(kept.rows() < t.rows());
+  CHECK((kept.column("Model Size") >= 1e9).all());
+  CHECK((kept.column("loss") < 4.0).all());
+
+  REQUIRE_THROWS_WITH(slfit::Expression::parse("color * 2").evaluate(t),
+                      Contains("expression \"color * 2\": ") && Contains("is not a number"));
+}
