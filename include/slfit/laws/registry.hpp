@@ -1,0 +1,101 @@
+// The catalogue of built-in laws, by name, for code that picks a law at run time (the tool).
+//
+// Each entry wraps one Law type: its description, inputs, parameters, presets and start grids,
+// and type-erased evaluate and fit functions. Needs slfit::slfit (the fitter uses Ceres).
+//
+//   const slfit::LawEntry& law = slfit::find_law("chinchilla");
+//   slfit::FitResult r = law.fit(table, options);
+//   Eigen::ArrayXd pred = law.evaluate(table, law.preset("epoch2024"), {});
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "slfit/core/law.hpp"
+#include "slfit/core/simulate.hpp"
+#include "slfit/detail/text.hpp"
+#include "slfit/fit/fit.hpp"
+#include "slfit/laws/chinchilla.hpp"
+
+namespace slfit {
+
+struct LawEntry {
+  std::string name;
+  std::string description;
+  std::vector<InputSpec> inputs;
+  std::vector<ParameterSpec> parameters;
+  std::vector<Preset> presets;
+  std::vector<StartGrid> start_grids;
+  std::function<Array(const Table&, const std::vector<double>&, const ColumnMap&)> evaluate;
+  std::function<FitResult(const Table&, const FitOptions&)> fit;
+
+  std::vector<std::string> input_names() const {
+    std::vector<std::string> out;
+    for (const auto& i : inputs) out.push_back(i.name);
+    return out;
+  }
+  std::vector<std::string> parameter_names() const {
+    std::vector<std::string> out;
+    for (const auto& p : parameters) out.push_back(p.name);
+    return out;
+  }
+  std::size_t parameter(std::string_view pname) const {
+    for (std::size_t i = 0; i < parameters.size(); ++i)
+      if (parameters[i].name == pname) return i;
+    throw UsageError("unknown parameter '" + std::string(pname) + "' for law '" + name + "'" +
+                     detail::did_you_mean(pname, parameter_names()) + "; parameters are: " +
+                     detail::join(parameter_names()));
+  }
+  const Preset& find_preset(std::string_view pname) const {
+    for (const auto& p : presets)
+      if (p.name == pname) return p;
+    std::vector<std::string> names;
+    for (const auto& p : presets) names.push_back(p.name);
+    throw UsageError("unknown preset '" + std::string(pname) + "' for law '" + name + "'" +
+                     detail::did_you_mean(pname, names) + "; presets are: " +
+                     (names.empty() ? std::string("(none)") : detail::join(names)));
+  }
+  // Parameter values of a preset in parameter order.
+  std::vector<double> preset(std::string_view pname) const {
+    const Preset& p = find_preset(pname);
+    std::vector<double> out(parameters.size(), std::nan(""));
+    for (const auto& [param, v] : p.values) out[parameter(param)] = v;
+    return out;
+  }
+};
+
+template <Law L>
+LawEntry make_law_entry() {
+  LawEntry e;
+  e.name = std::string(L::kName);
+  e.description = std::string(L::kDescription);
+  const auto in = L::inputs();
+  e.inputs.assign(in.begin(), in.end());
+  e.parameters = L::parameters();
+  e.presets = law_presets<L>();
+  e.start_grids = law_start_grids<L>();
+  e.evaluate = [](const Table& t, const std::vector<double>& p, const ColumnMap& m) {
+    return slfit::evaluate<L>(t, p, m);
+  };
+  e.fit = [](const Table& t, const FitOptions& o) { return slfit::fit<L>(t, o); };
+  return e;
+}
+
+inline const std::vector<LawEntry>& builtin_laws() {
+  static const std::vector<LawEntry> laws = {make_law_entry<Chinchilla>()};
+  return laws;
+}
+
+inline const LawEntry& find_law(std::string_view name) {
+  std::vector<std::string> names;
+  for (const auto& l : builtin_laws()) {
+    if (l.name == name) return l;
+    names.push_back(l.name);
+  }
+  throw UsageError("unknown law '" + std::string(name) + "'" + detail::did_you_mean(name, names) +
+                   "; laws are: " + detail::join(names) + " (see `slfit laws`)");
+}
+
+}  // namespace slfit

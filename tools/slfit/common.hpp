@@ -1,0 +1,141 @@
+// Helpers shared by the tool's subcommands: strict number parsing, NAME=VALUE flags, --at grids,
+// loading a table with --derive/--where/--target applied, and parameter files.
+#pragma once
+
+#include <charconv>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "slfit/slfit.hpp"
+
+namespace slfit::tool {
+
+inline std::string trim(std::string_view s) {
+  const auto b = s.find_first_not_of(" \t");
+  if (b == std::string_view::npos) return "";
+  const auto e = s.find_last_not_of(" \t");
+  return std::string(s.substr(b, e - b + 1));
+}
+
+// A whole-string double; `what` names the flag for the message.
+inline double parse_number(std::string_view text, const std::string& what) {
+  const std::string t = trim(text);
+  double v = 0.0;
+  const char* first = t.data();
+  if (!t.empty() && t[0] == '+') ++first;
+  const auto [ptr, ec] = std::from_chars(first, t.data() + t.size(), v);
+  if (t.empty() || ec != std::errc() || ptr != t.data() + t.size() || !std::isfinite(v)) {
+    throw UsageError(what + ": '" + std::string(text) + "' is not a finite number");
+  }
+  return v;
+}
+
+inline std::pair<std::string, std::string> split_key_value(std::string_view text,
+                                                           const std::string& flag) {
+  const auto eq = text.find('=');
+  if (eq == std::string_view::npos || trim(text.substr(0, eq)).empty()) {
+    throw UsageError(flag + " expects NAME=VALUE, got '" + std::string(text) + "'");
+  }
+  return {trim(text.substr(0, eq)), trim(text.substr(eq + 1))};
+}
+
+inline void law_input_check(const LawEntry& law, const std::string& name) {
+  for (const auto& in : law.inputs)
+    if (in.name == name) return;
+  throw UsageError("law '" + law.name + "' has no input '" + name + "'" +
+                   detail::did_you_mean(name, law.input_names()) + "; inputs are: " +
+                   detail::join(law.input_names()));
+}
+
+// --at "N=7e9,70e9" values, several flags combined into one grid of all combinations.
+inline Axes parse_at(const std::vector<std::string>& flags, const LawEntry& law) {
+  Axes axes;
+  for (const auto& f : flags) {
+    auto [name, list] = split_key_value(f, "--at");
+    law_input_check(law, name);
+    for (const auto& [existing, values] : axes)
+      if (existing == name) throw UsageError("--at gives input '" + name + "' twice");
+    std::vector<double> values;
+    std::stringstream ss(list);
+    std::string item;
+    while (std::getline(ss, item, ',')) values.push_back(parse_number(item, "--at " + name));
+    if (values.empty()) throw UsageError("--at " + name + " has no values");
+    axes.emplace_back(name, std::move(values));
+  }
+  for (const auto& in : law.inputs) {
+    bool found = false;
+    for (const auto& [name, v] : axes) found = found || name == in.name;
+    if (!found) {
+      throw UsageError("law '" + law.name + "' needs input '" + in.name + "' (" + in.meaning +
+                       "): add --at \"" + in.name + "=VALUE,...\"");
+    }
+  }
+  return axes;
+}
+
+// Reads FILE.csv and applies --derive, --where and --target; returns the table and the name of
+// the column that holds the target.
+struct LoadedTable {
+  Table table;
+  std::string target;
+};
+
+inline LoadedTable load_table(const std::string& path, const std::vector<std::string>& derives,
+                              const std::vector<std::string>& wheres, const std::string& target) {
+  LoadedTable out{read_csv(path), target};
+  for (const auto& d : derives) {
+    auto [name, expr] = parse_assignment(d);
+    derive(out.table, name, expr);
+  }
+  for (const auto& w : wheres) {
+    out.table = filter_rows(out.table, Expression::parse(w));
+    if (out.table.empty()) throw DataError("no rows of '" + path + "' satisfy --where \"" + w + "\"");
+  }
+  const Expression t = Expression::parse(target);
+  const auto vars = t.variables();
+  const bool plain = vars.size() == 1 && (trim(target) == vars[0] || trim(target) == "\"" + vars[0] + "\"" ||
+                                          trim(target) == "`" + vars[0] + "`");
+  if (plain) {
+    out.target = vars[0];
+  } else {
+    out.target = "target";
+    derive(out.table, out.target, t);
+  }
+  return out;
+}
+
+// Parameter values from a JSON file: a `slfit fit --json` output (its "parameters" object), or a
+// plain object of name -> value. Every parameter of the law must be given.
+inline std::vector<double> read_params_file(const std::string& path, const LawEntry& law) {
+  std::ifstream in(path);
+  if (!in) throw DataError("cannot open parameter file '" + path + "'");
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw DataError("parameter file '" + path + "' is not valid JSON: " + e.what());
+  }
+  if (j.is_array() && !j.empty()) j = j[0];
+  if (j.is_object() && j.contains("parameters")) j = j["parameters"];
+  if (!j.is_object()) throw DataError("parameter file '" + path + "' holds no parameter object");
+  std::vector<double> p(law.parameters.size(), std::nan(""));
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (!it.value().is_number()) {
+      throw DataError("parameter file '" + path + "': '" + it.key() + "' is not a number");
+    }
+    p[law.parameter(it.key())] = it.value().get<double>();
+  }
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    if (std::isnan(p[i])) {
+      throw DataError("parameter file '" + path + "' does not give '" + law.parameters[i].name + "'");
+    }
+  }
+  return p;
+}
+
+}  // namespace slfit::tool

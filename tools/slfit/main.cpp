@@ -1,0 +1,358 @@
+// slfit: the command-line tool. A thin layer: it parses arguments and calls the library.
+//
+// Exit codes: 0 success; 2 usage errors (unknown law, bad flag); 1 bad data or a failed fit. Every
+// error is one line on stderr starting with "slfit: error: ".
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common.hpp"
+#include "json_output.hpp"
+#include "slfit/slfit.hpp"
+
+namespace slfit::tool {
+namespace {
+
+struct FitArgs {
+  std::string law, data, target = "loss", objective = "squared", space = "log", starts = "default";
+  std::vector<std::string> cols, derives, wheres, fixes, bounds;
+  std::string weights;
+  double delta = 1e-3;
+  std::uint64_t seed = 0;
+  int threads = 0;
+  bool json = false;
+};
+
+void add_fit_options(CLI::App* cmd, FitArgs& a) {
+  cmd->add_option("--data", a.data, "CSV file with a header row")->required();
+  cmd->add_option("--col", a.cols, "map a law input or the target to a CSV header: NAME=HEADER");
+  cmd->add_option("--derive", a.derives, "add a column: NAME=EXPR (+ - * / ^, log, exp, ...)");
+  cmd->add_option("--where", a.wheres, "keep rows where EXPR holds, e.g. \"C < 1e21\"");
+  cmd->add_option("--target", a.target, "what is fitted: a column or an expression")
+      ->capture_default_str();
+  cmd->add_option("--objective", a.objective, "squared | huber | absolute")->capture_default_str();
+  cmd->add_option("--delta", a.delta, "Huber's threshold (in the residual's units)")
+      ->capture_default_str();
+  cmd->add_option("--space", a.space, "residuals in log or linear space")->capture_default_str();
+  cmd->add_option("--starts", a.starts, "default | hoffmann | random:K")->capture_default_str();
+  cmd->add_option("--seed", a.seed, "seed for random starts")->capture_default_str();
+  cmd->add_option("--fix", a.fixes, "hold a parameter fixed: NAME=VALUE");
+  cmd->add_option("--bound", a.bounds, "bounds of a parameter: NAME=LO:HI (inf allowed)");
+  cmd->add_option("--weights", a.weights, "column of nonnegative row weights");
+  cmd->add_option("--threads", a.threads, "threads for the starts (0: all cores)");
+  cmd->add_flag("--json", a.json, "print one JSON object");
+}
+
+double parse_bound(const std::string& s, const std::string& what) {
+  const std::string t = trim(s);
+  if (t == "inf" || t == "+inf") return kInf;
+  if (t == "-inf") return -kInf;
+  return parse_number(t, what);
+}
+
+FitOptions fit_options(const FitArgs& a, const LawEntry& law, const std::string& target_column) {
+  FitOptions o;
+  o.objective = parse_objective(a.objective);
+  o.space = parse_space(a.space);
+  o.delta = a.delta;
+  if (o.objective == Objective::kHuber && !(a.delta > 0.0)) {
+    throw UsageError("--delta must be positive");
+  }
+  o.starts = parse_starts(a.starts);
+  o.seed = a.seed;
+  o.threads = a.threads;
+  o.target = target_column;
+  for (const auto& c : a.cols) {
+    auto [name, header] = split_key_value(c, "--col");
+    if (name != "target") law_input_check(law, name);
+    if (name == "target") {
+      o.target = header;
+    } else {
+      o.columns[name] = header;
+    }
+  }
+  for (const auto& f : a.fixes) {
+    auto [name, value] = split_key_value(f, "--fix");
+    law.parameter(name);
+    o.fixed[name] = parse_number(value, "--fix " + name);
+  }
+  for (const auto& b : a.bounds) {
+    auto [name, range] = split_key_value(b, "--bound");
+    law.parameter(name);
+    const auto colon = range.find(':');
+    if (colon == std::string::npos) throw UsageError("--bound expects NAME=LO:HI, got '" + b + "'");
+    o.bounds[name] = {parse_bound(range.substr(0, colon), "--bound " + name),
+                      parse_bound(range.substr(colon + 1), "--bound " + name)};
+  }
+  if (!a.weights.empty()) o.weights = a.weights;
+  return o;
+}
+
+int run_fit(const FitArgs& a) {
+  const LawEntry& law = find_law(a.law);
+  LoadedTable t = load_table(a.data, a.derives, a.wheres, a.target);
+  const FitOptions o = fit_options(a, law, t.target);
+  const FitResult r = law.fit(t.table, o);
+  if (a.json) {
+    std::cout << fit_json(r).dump(2) << "\n";
+  } else {
+    std::cout << full_report(r);
+  }
+  if (r.status == FitStatus::kFailed) {
+    std::cerr << "slfit: error: the fit failed: " << r.message << "\n";
+    return 1;
+  }
+  if (r.status == FitStatus::kNotConverged) {
+    std::cerr << "slfit: warning: the best start did not converge: " << r.message << "\n";
+  }
+  return 0;
+}
+
+int run_laws(bool json) {
+  if (json) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const auto& l : builtin_laws()) {
+      nlohmann::ordered_json j;
+      j["name"] = l.name;
+      j["description"] = l.description;
+      for (const auto& in : l.inputs)
+        j["inputs"].push_back({{"name", in.name}, {"meaning", in.meaning}, {"positive", in.positive}});
+      for (const auto& p : l.parameters) {
+        j["parameters"].push_back({{"name", p.name},
+                                   {"meaning", p.meaning},
+                                   {"default", p.value},
+                                   {"lower", number_or_null(p.lower)},
+                                   {"upper", number_or_null(p.upper)},
+                                   {"transform", std::string(to_string(p.transform))},
+                                   {"linear", p.linear}});
+      }
+      for (const auto& p : l.presets) {
+        nlohmann::ordered_json values = nlohmann::ordered_json::object();
+        for (const auto& [n, v] : p.values) values[n] = v;
+        j["presets"].push_back({{"name", p.name},
+                                {"source", p.source},
+                                {"certainty", p.certainty},
+                                {"note", p.note},
+                                {"values", values}});
+      }
+      for (const auto& g : l.start_grids) j["start_grids"].push_back({{"name", g.name}, {"note", g.note}});
+      out.push_back(j);
+    }
+    std::cout << out.dump(2) << "\n";
+    return 0;
+  }
+  for (const auto& l : builtin_laws()) {
+    std::cout << l.name << ": " << l.description << "\n  inputs:\n";
+    for (const auto& in : l.inputs) std::cout << fmt::format("    {:<8} {}\n", in.name, in.meaning);
+    std::cout << "  parameters:\n";
+    for (const auto& p : l.parameters) {
+      std::cout << fmt::format("    {:<8} {} (default {}, bounds [{}, {}]{})\n", p.name, p.meaning,
+                               format_value(p.value), format_value(p.lower), format_value(p.upper),
+                               p.transform == Transform::kLog ? ", fitted as a log" : "");
+    }
+    std::cout << "  presets:\n";
+    for (const auto& p : l.presets) {
+      std::string values;
+      for (const auto& [n, v] : p.values) values += fmt::format(" {}={}", n, format_value(v, 8));
+      std::cout << fmt::format("    {:<18} [{}] {}\n      {}\n", p.name, p.certainty, p.source, values);
+    }
+    if (!l.start_grids.empty()) {
+      std::cout << "  start grids: default";
+      for (const auto& g : l.start_grids) std::cout << ", " << g.name;
+      std::cout << "\n";
+    }
+  }
+  return 0;
+}
+
+struct PredictArgs {
+  std::string law, preset, params;
+  std::vector<std::string> at;
+  bool json = false, csv = false;
+};
+
+std::vector<double> chosen_parameters(const LawEntry& law, const std::string& preset,
+                                      const std::string& params) {
+  if (preset.empty() == params.empty()) throw UsageError("give exactly one of --preset and --params");
+  return preset.empty() ? read_params_file(params, law) : law.preset(preset);
+}
+
+int run_predict(const PredictArgs& a) {
+  const LawEntry& law = find_law(a.law);
+  const auto p = chosen_parameters(law, a.preset, a.params);
+  const Table grid = grid_table(parse_at(a.at, law));
+  const Array v = law.evaluate(grid, p, {});
+  const auto names = grid.names();
+  if (a.json) {
+    nlohmann::ordered_json j;
+    j["law"] = law.name;
+    j["preset"] = a.preset.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(a.preset);
+    j["rows"] = nlohmann::ordered_json::array();
+    for (Eigen::Index r = 0; r < grid.rows(); ++r) {
+      nlohmann::ordered_json row;
+      for (const auto& n : names) row[n] = grid.column(n)(r);
+      row["value"] = number_or_null(v(r));
+      j["rows"].push_back(row);
+    }
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  const std::string sep = a.csv ? "," : "  ";
+  for (const auto& n : names) std::cout << (a.csv ? n : fmt::format("{:>14}", n)) << sep;
+  std::cout << (a.csv ? "value" : fmt::format("{:>14}", "value")) << "\n";
+  for (Eigen::Index r = 0; r < grid.rows(); ++r) {
+    for (const auto& n : names) {
+      const double x = grid.column(n)(r);
+      std::cout << (a.csv ? fmt::format("{:.10g}", x) : fmt::format("{:>14.6g}", x)) << sep;
+    }
+    std::cout << (a.csv ? fmt::format("{:.10g}", v(r)) : fmt::format("{:>14.7g}", v(r))) << "\n";
+  }
+  return 0;
+}
+
+struct SimulateArgs {
+  std::string law, preset, params, noise_kind = "additive", target = "loss";
+  std::vector<std::string> at;
+  double noise = 0.0;
+  std::uint64_t seed = 0;
+};
+
+int run_simulate(const SimulateArgs& a) {
+  const LawEntry& law = find_law(a.law);
+  const auto p = chosen_parameters(law, a.preset, a.params);
+  SimulateOptions o;
+  o.noise = a.noise;
+  o.seed = a.seed;
+  o.target = a.target;
+  if (a.noise_kind == "multiplicative") {
+    o.kind = Noise::kMultiplicative;
+  } else if (a.noise_kind != "additive") {
+    throw UsageError("--noise-kind must be additive or multiplicative");
+  }
+  Table t = grid_table(parse_at(a.at, law));
+  Array y = law.evaluate(t, p, {});
+  add_noise(y, o);
+  t.set_column(o.target, y);
+  const auto names = t.names();
+  std::string out = detail::join(names, ",") + "\n";
+  for (Eigen::Index r = 0; r < t.rows(); ++r) {
+    for (std::size_t c = 0; c < names.size(); ++c)
+      out += fmt::format("{}{:.17g}", c ? "," : "", t.column(names[c])(r));
+    out += "\n";
+  }
+  std::cout << out;
+  return 0;
+}
+
+int run_demo(std::uint64_t seed) {
+  using L = Chinchilla;
+  const auto truth = preset_values<L>("hoffmann2022");
+  std::vector<double> n, d;
+  for (int i = 0; i < 7; ++i) n.push_back(4e7 * std::pow(2.7, i));
+  for (int i = 0; i < 7; ++i) d.push_back(1e9 * std::pow(3.1, i));
+  const Table t = simulate<L>({{"N", n}, {"D", d}}, truth,
+                              {.noise = 0.01, .kind = Noise::kMultiplicative, .seed = seed});
+  std::cout << fmt::format(
+      "slfit demo: {} rows simulated from chinchilla/hoffmann2022 (N {:.3g}..{:.3g}, D {:.3g}..{:.3g})\n"
+      "with 1% multiplicative noise (seed {}), then fitted back: squared objective on log L,\n"
+      "default start grid.\n\n",
+      t.rows(), n.front(), n.back(), d.front(), d.back(), seed);
+  FitOptions o;
+  o.space = Space::kLog;
+  const FitResult r = fit<L>(t, o);
+  std::cout << full_report(r) << "\n";
+  std::cout << fmt::format("{:<8} {:>12} {:>12} {:>10} {:>8}\n", "param", "true", "fitted", "std.err",
+                           "z");
+  for (std::size_t i = 0; i < r.names.size(); ++i) {
+    std::cout << fmt::format("{:<8} {:>12.6g} {:>12.6g} {:>10.3g} {:>8.2f}\n", r.names[i], truth[i],
+                             r.parameters[i], r.standard_errors[i],
+                             (r.parameters[i] - truth[i]) / r.standard_errors[i]);
+  }
+  const double at_true = evaluate_at<L>(truth, {70e9, 1.4e12});
+  const double at_fit = evaluate_at<L>(r.parameters, {70e9, 1.4e12});
+  std::cout << fmt::format("\nloss of a 70B model on 1.4T tokens: true {:.6f}, fitted {:.6f}\n",
+                           at_true, at_fit);
+  return r.status == FitStatus::kFailed ? 1 : 0;
+}
+
+}  // namespace
+}  // namespace slfit::tool
+
+int main(int argc, char** argv) {
+  using namespace slfit::tool;
+  CLI::App app{"slfit: fit, evaluate and use scaling laws of language-model training and quantization",
+               "slfit"};
+  app.require_subcommand(1);
+  app.footer(
+      "Examples:\n"
+      "  slfit demo\n"
+      "  slfit laws --json\n"
+      "  slfit fit --law chinchilla --data runs.csv --objective huber --delta 1e-3 --starts hoffmann\n"
+      "  slfit predict --law chinchilla --preset epoch2024 --at N=7e9,70e9 --at D=1.4e12\n");
+
+  bool laws_json = false;
+  auto* laws = app.add_subcommand("laws", "list laws: inputs, parameters, presets");
+  laws->add_flag("--json", laws_json, "print JSON");
+
+  FitArgs fa;
+  auto* fit = app.add_subcommand("fit", "fit a law to a CSV table");
+  fit->add_option("--law", fa.law, "law name (see `slfit laws`)")->required();
+  add_fit_options(fit, fa);
+  fit->footer(
+      "Examples:\n"
+      "  slfit fit --law chinchilla --data runs.csv --col N=params --col D=tokens\n"
+      "  slfit fit --law chinchilla --data epoch.csv --col N=\"Model Size\" \\\n"
+      "      --derive 'D=\"Training FLOP\"/(6*\"Model Size\")' --where 'loss < 4' \\\n"
+      "      --objective huber --delta 1e-3 --space log --starts hoffmann --json");
+
+  PredictArgs pa;
+  auto* predict = app.add_subcommand("predict", "evaluate a law with preset or fitted parameters");
+  predict->add_option("--law", pa.law, "law name")->required();
+  predict->add_option("--preset", pa.preset, "preset name");
+  predict->add_option("--params", pa.params, "JSON file with parameters (e.g. from fit --json)");
+  predict->add_option("--at", pa.at, "input values: NAME=V1,V2,... (repeat for a grid)")->required();
+  predict->add_flag("--json", pa.json, "print JSON");
+  predict->add_flag("--csv", pa.csv, "print CSV");
+  predict->footer("Example:\n  slfit predict --law chinchilla --preset hoffmann2022 --at N=70e9 --at D=1.4e12");
+
+  SimulateArgs sa;
+  auto* sim = app.add_subcommand("simulate", "CSV of a law evaluated on a grid, with seeded noise");
+  sim->add_option("--law", sa.law, "law name")->required();
+  sim->add_option("--preset", sa.preset, "preset name");
+  sim->add_option("--params", sa.params, "JSON file with parameters");
+  sim->add_option("--at", sa.at, "input values: NAME=V1,V2,... (repeat for a grid)")->required();
+  sim->add_option("--noise", sa.noise, "noise sigma")->capture_default_str();
+  sim->add_option("--noise-kind", sa.noise_kind, "additive | multiplicative")->capture_default_str();
+  sim->add_option("--seed", sa.seed, "seed")->capture_default_str();
+  sim->add_option("--target", sa.target, "name of the simulated column")->capture_default_str();
+
+  std::uint64_t demo_seed = 2024;
+  auto* demo = app.add_subcommand("demo", "the embedded end-to-end example; needs no files");
+  demo->add_option("--seed", demo_seed, "seed of the simulated table")->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return app.exit(e);
+    std::cerr << "slfit: error: " << e.what() << " (see slfit --help)\n";
+    return 2;
+  }
+
+  try {
+    if (*laws) return run_laws(laws_json);
+    if (*fit) return run_fit(fa);
+    if (*predict) return run_predict(pa);
+    if (*sim) return run_simulate(sa);
+    if (*demo) return run_demo(demo_seed);
+  } catch (const slfit::UsageError& e) {
+    std::cerr << "slfit: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "slfit: error: " << e.what() << "\n";
+    return 1;
+  }
+  return 2;
+}
