@@ -1,11 +1,11 @@
 // Tests of slfit::fit on simulated Chinchilla tables: recovery of known parameters, objectives,
 // fixed parameters, bounds, starts, determinism, weights, and the errors bad input must raise.
 #include <algorithm>
-#include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <limits>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -15,6 +15,9 @@
 #include "slfit/fit/fit.hpp"
 #include "slfit/io/csv.hpp"
 #include "slfit/laws/chinchilla.hpp"
+
+// Catch comes last: Ceres pulls in glog, whose CHECK macro would otherwise replace Catch's.
+#include <catch2/catch.hpp>
 
 using Catch::Contains;
 using slfit::Chinchilla;
@@ -84,6 +87,11 @@ double objective_at(const Table& t, const FitOptions& opt, const std::vector<dou
                                 problem.weights);
 }
 
+// A single explicit start at the law's typical values.
+slfit::StartSpec one_default_start() {
+  return slfit::StartSpec::explicit_points({std::map<std::string, double, std::less<>>{}});
+}
+
 Table small_table() {
   Table t("<small>");
   t.add_column("N", (Eigen::ArrayXd(6) << 1e8, 2e8, 4e8, 1e9, 2e9, 4e9).finished());
@@ -134,7 +142,8 @@ TEST_CASE("fit: noisy data give the truth back within the reported standard erro
                                    {1e-2, slfit::Noise::kAdditive, 104}};
   const auto p = truth();
   for (const auto& c : cases) {
-    INFO("noise " << c.noise << (c.kind == slfit::Noise::kAdditive ? " additive" : " multiplicative")
+    INFO("noise " << c.noise
+                  << (c.kind == slfit::Noise::kAdditive ? " additive" : " multiplicative")
                   << ", seed " << c.seed);
     const Table t = simulated(c.noise, c.kind, c.seed);
     const FitOptions opt = log_squared();
@@ -153,13 +162,16 @@ TEST_CASE("fit: noisy data give the truth back within the reported standard erro
       CHECK(se > 0.0);
       CHECK(std::abs(r.parameters[i] - p[i]) < 4.0 * se);
     }
-    // Ten times more noise, roughly ten times larger standard errors: the errors are not constant.
+    // Ten times more noise (the same draws), about ten times larger standard errors. Only to
+    // first order: at 1e-2 the estimates move, and the errors of A, B, E (fitted as logs) scale
+    // with the estimates, so allow a factor 2 either way.
     if (c.noise == 1e-3) {
       const FitResult r10 = slfit::fit<Chinchilla>(simulated(1e-2, c.kind, c.seed), opt);
       REQUIRE(r10.covariance_ok);
       for (std::size_t i = 0; i < p.size(); ++i) {
-        INFO(kNames[i]);
-        CHECK(r10.standard_errors[i] / r.standard_errors[i] == Approx(10.0).epsilon(0.2));
+        INFO(kNames[i] << ": " << r10.standard_errors[i] << " vs " << r.standard_errors[i]);
+        CHECK(r10.standard_errors[i] / r.standard_errors[i] > 5.0);
+        CHECK(r10.standard_errors[i] / r.standard_errors[i] < 20.0);
       }
     }
   }
@@ -177,7 +189,8 @@ TEST_CASE("fit: reported objective equals the objective recomputed from residual
     CHECK(r.objective == kind);
     const auto res = recomputed_residuals(t, r.parameters, Space::kLog);
     REQUIRE(res.size() == r.residuals.size());
-    for (std::size_t i = 0; i < res.size(); ++i) CHECK(r.residuals[i] == Approx(res[i]).margin(1e-13));
+    for (std::size_t i = 0; i < res.size(); ++i)
+      CHECK(r.residuals[i] == Approx(res[i]).margin(1e-13));
     CHECK(r.objective_value == Approx(rho_sum(kind, opt.delta, res)).epsilon(1e-10));
     CHECK(r.objective_value ==
           Approx(slfit::objective_value(kind, opt.delta, r.residuals)).epsilon(1e-15));
@@ -239,11 +252,12 @@ TEST_CASE("fit: fixed parameters stay fixed", "[fit]") {
   }
   SECTION("noisy: exactly the fixed value, zero standard error") {
     opt.fixed["alpha"] = 0.3;  // not the truth: the others must compensate, alpha must not move
-    const FitResult r = slfit::fit<Chinchilla>(simulated(1e-2, slfit::Noise::kMultiplicative, 5), opt);
+    const FitResult r =
+        slfit::fit<Chinchilla>(simulated(1e-2, slfit::Noise::kMultiplicative, 5), opt);
     REQUIRE(r.status != slfit::FitStatus::kFailed);
     CHECK(r.value("alpha") == 0.3);
     CHECK(r.standard_error("alpha") == 0.0);
-    CHECK(r.fixed == std::vector<bool>{false, false, false, true, false});
+    CHECK((r.fixed == std::vector<bool>{false, false, false, true, false}));
     CHECK(r.free_parameters() == 4);
     CHECK(r.best_start_point[3] == 0.3);
     REQUIRE(r.covariance_ok);
@@ -257,6 +271,15 @@ TEST_CASE("fit: fixed parameters stay fixed", "[fit]") {
     }
     // 3 E values x 4 A x 4 B x 1 alpha x 3 beta.
     CHECK(r.starts_tried == 3 * 4 * 4 * 3);
+  }
+  SECTION("a fixed log-transformed scale is returned exactly") {
+    FitOptions o = log_squared();
+    o.fixed["A"] = 406.4;  // exp(log(406.4)) != 406.4 in double precision
+    const FitResult r =
+        slfit::fit<Chinchilla>(simulated(1e-2, slfit::Noise::kMultiplicative, 6), o);
+    REQUIRE(r.status != slfit::FitStatus::kFailed);
+    CHECK(r.value("A") == 406.4);
+    CHECK(r.standard_error("A") == 0.0);
   }
   SECTION("everything fixed: nothing moves") {
     for (std::size_t i = 0; i < kNames.size(); ++i) opt.fixed[kNames[i]] = truth()[i];
@@ -279,7 +302,7 @@ TEST_CASE("fit: bounds are respected and reported", "[fit]") {
     REQUIRE(r.status != slfit::FitStatus::kFailed);
     CHECK(r.value("alpha") >= 0.5);
     CHECK(r.value("alpha") == Approx(0.5).epsilon(1e-8));
-    CHECK(r.at_lower == std::vector<bool>{false, false, false, true, false});
+    CHECK((r.at_lower == std::vector<bool>{false, false, false, true, false}));
     CHECK(r.at_upper == std::vector<bool>(5, false));
   }
   SECTION("truth above an upper bound") {
@@ -288,7 +311,7 @@ TEST_CASE("fit: bounds are respected and reported", "[fit]") {
     REQUIRE(r.status != slfit::FitStatus::kFailed);
     CHECK(r.value("beta") <= 0.2);
     CHECK(r.value("beta") == Approx(0.2).epsilon(1e-8));
-    CHECK(r.at_upper == std::vector<bool>{false, false, false, false, true});
+    CHECK((r.at_upper == std::vector<bool>{false, false, false, false, true}));
     CHECK(r.at_lower == std::vector<bool>(5, false));
   }
   SECTION("bounds on a log-transformed scale") {
@@ -297,8 +320,16 @@ TEST_CASE("fit: bounds are respected and reported", "[fit]") {
     REQUIRE(r.status != slfit::FitStatus::kFailed);
     CHECK(r.value("E") <= 1.5);
     CHECK(r.value("E") == Approx(1.5).epsilon(1e-8));
-    CHECK(r.at_upper == std::vector<bool>{true, false, false, false, false});
+    CHECK((r.at_upper == std::vector<bool>{true, false, false, false, false}));
     CHECK(r.at_lower == std::vector<bool>(5, false));
+  }
+  SECTION("default grid with narrowed bounds") {
+    opt.starts = slfit::StartSpec::defaults();  // its alpha axis {0, 0.5, 1} is partly outside
+    opt.bounds["alpha"] = {0.5, 5.0};
+    const FitResult r = slfit::fit<Chinchilla>(t, opt);
+    REQUIRE(r.status != slfit::FitStatus::kFailed);
+    CHECK(r.value("alpha") == Approx(0.5).epsilon(1e-8));
+    CHECK((r.at_lower == std::vector<bool>{false, false, false, true, false}));
   }
   SECTION("truth inside the bounds: no flag") {
     opt.bounds["alpha"] = {0.1, 0.9};
@@ -314,8 +345,8 @@ TEST_CASE("fit: explicit starts", "[fit]") {
   const Table t = simulated(0.0);
   FitOptions opt = log_squared();
   // A partial point: parameters not named start at the spec's typical value.
-  opt.starts = slfit::StartSpec::explicit_points({{{"A", 1000.0}, {"B", 100.0}, {"beta", 0.5}},
-                                                  {{"E", 2.5}}});
+  opt.starts = slfit::StartSpec::explicit_points(
+      {{{"A", 1000.0}, {"B", 100.0}, {"beta", 0.5}}, {{"E", 2.5}}});
   const FitResult r = slfit::fit<Chinchilla>(t, opt);
   REQUIRE(r.converged());
   CHECK(r.starts_tried == 2);
@@ -396,8 +427,10 @@ TEST_CASE("fit: weights", "[fit]") {
     Eigen::ArrayXd w = Eigen::ArrayXd::Ones(t.rows());
     std::vector<Eigen::Index> kept;
     for (Eigen::Index i = 0; i < t.rows(); ++i) {
-      if (i % 3 == 0) w(i) = 0.0;
-      else kept.push_back(i);
+      if (i % 3 == 0)
+        w(i) = 0.0;
+      else
+        kept.push_back(i);
     }
     t.set_column("w", w);
     FitOptions weighted = log_squared();
@@ -438,7 +471,7 @@ TEST_CASE("fit: bad input throws with a useful message", "[fit]") {
     // Mapping the column fixes it.
     FitOptions mapped = opt;
     mapped.columns["N"] = "params";
-    mapped.starts = slfit::StartSpec::explicit_points({{}});
+    mapped.starts = one_default_start();
     CHECK_NOTHROW(fit(t, mapped));
   }
   SECTION("missing target column") {
@@ -450,8 +483,8 @@ TEST_CASE("fit: bad input throws with a useful message", "[fit]") {
   SECTION("N not positive") {
     const Table t = with_column(small_table(), "N", 2, -1e8);
     REQUIRE_THROWS_AS(fit(t, opt), DataError);
-    REQUIRE_THROWS_WITH(fit(t, opt), Contains("input 'N'") && Contains("must be positive") &&
-                                         Contains("row 3 of"));
+    REQUIRE_THROWS_WITH(
+        fit(t, opt), Contains("input 'N'") && Contains("must be positive") && Contains("row 3 of"));
   }
   SECTION("D zero") {
     const Table t = with_column(small_table(), "D", 4, 0.0);
@@ -461,8 +494,8 @@ TEST_CASE("fit: bad input throws with a useful message", "[fit]") {
   SECTION("NaN in an input column") {
     const Table t = with_column(small_table(), "N", 3, std::nan(""));
     REQUIRE_THROWS_AS(fit(t, opt), DataError);
-    REQUIRE_THROWS_WITH(fit(t, opt), Contains("column 'N'") && Contains("non-finite") &&
-                                         Contains("row 4"));
+    REQUIRE_THROWS_WITH(fit(t, opt),
+                        Contains("column 'N'") && Contains("non-finite") && Contains("row 4"));
   }
   SECTION("NaN or infinity in the target") {
     const Table t = with_column(small_table(), "loss", 1, std::nan(""));
@@ -474,12 +507,12 @@ TEST_CASE("fit: bad input throws with a useful message", "[fit]") {
   SECTION("target not positive in log space") {
     const Table t = with_column(small_table(), "loss", 0, 0.0);
     REQUIRE_THROWS_AS(fit(t, opt), DataError);
-    REQUIRE_THROWS_WITH(fit(t, opt), Contains("must be positive to fit in log space") &&
-                                         Contains("row 1"));
+    REQUIRE_THROWS_WITH(fit(t, opt),
+                        Contains("must be positive to fit in log space") && Contains("row 1"));
     // In linear space a zero target is allowed.
     FitOptions lin = opt;
     lin.space = Space::kLinear;
-    lin.starts = slfit::StartSpec::explicit_points({{}});
+    lin.starts = one_default_start();
     CHECK_NOTHROW(fit(t, lin));
   }
   SECTION("fewer rows than free parameters") {
@@ -489,7 +522,7 @@ TEST_CASE("fit: bad input throws with a useful message", "[fit]") {
     // With one parameter fixed there are enough rows, but no degrees of freedom for errors.
     FitOptions o = opt;
     o.fixed["beta"] = 0.3;
-    o.starts = slfit::StartSpec::explicit_points({{}});
+    o.starts = one_default_start();
     const FitResult r = fit(t, o);
     CHECK_FALSE(r.covariance_ok);
     CHECK_THAT(r.covariance_message, Contains("no residual degrees of freedom"));
@@ -529,8 +562,8 @@ TEST_CASE("fit: bad input throws with a useful message", "[fit]") {
     FitOptions o = opt;
     o.starts = slfit::StartSpec::explicit_points({{{"alpha", 0.3}}, {{"alpha", 6.0}}});
     REQUIRE_THROWS_AS(fit(small_table(), o), UsageError);
-    REQUIRE_THROWS_WITH(fit(small_table(), o), Contains("start 2 value of 'alpha' = 6") &&
-                                                   Contains("outside its bounds"));
+    REQUIRE_THROWS_WITH(fit(small_table(), o),
+                        Contains("start 2 value of 'alpha' = 6") && Contains("outside its bounds"));
     FitOptions e = opt;
     e.starts = slfit::StartSpec::explicit_points({{{"A", -5.0}}});
     REQUIRE_THROWS_AS(fit(small_table(), e), UsageError);
@@ -584,15 +617,15 @@ TEST_CASE("fit: bad input from CSV", "[fit]") {
         "runs.csv");
     REQUIRE(t.rows() == 6);
     REQUIRE_THROWS_AS(fit(t, opt), DataError);
-    REQUIRE_THROWS_WITH(fit(t, opt), Contains("runs.csv:4: column 2 ('D')") &&
-                                         Contains("'2e1O' is not a number"));
+    REQUIRE_THROWS_WITH(
+        fit(t, opt), Contains("runs.csv:4: column 2 ('D')") && Contains("'2e1O' is not a number"));
     // The text column 'note' is never used, so a table without the bad cell fits.
     const Table ok = slfit::parse_csv(
         "N,D,loss,note\n1e8,1e9,3.4,a\n2e8,5e9,3.0,b\n4e8,2e10,2.7,c\n1e9,1e9,3.1,d\n"
         "2e9,5e9,2.7,e\n4e9,2e10,2.4,f\n",
         "ok.csv");
     FitOptions one = opt;
-    one.starts = slfit::StartSpec::explicit_points({{}});
+    one.starts = one_default_start();
     CHECK_NOTHROW(fit(ok, one));
   }
   SECTION("empty cell in the target") {
@@ -602,9 +635,9 @@ TEST_CASE("fit: bad input from CSV", "[fit]") {
   }
   SECTION("duplicate column") {
     REQUIRE_THROWS_AS(slfit::parse_csv("N,D,N,loss\n1,2,3,4\n", "dup.csv"), DataError);
-    REQUIRE_THROWS_WITH(slfit::parse_csv("N,D,N,loss\n1,2,3,4\n", "dup.csv"),
-                        Contains("duplicate column 'N'") && Contains("dup.csv") &&
-                            Contains("columns 1 and 3"));
+    REQUIRE_THROWS_WITH(
+        slfit::parse_csv("N,D,N,loss\n1,2,3,4\n", "dup.csv"),
+        Contains("duplicate column 'N'") && Contains("dup.csv") && Contains("columns 1 and 3"));
   }
   SECTION("missing file") {
     const std::filesystem::path missing =

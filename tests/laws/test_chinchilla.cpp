@@ -148,14 +148,14 @@ void check_gradient(Form form, const std::array<slfit::Transform, K>& transforms
     auto up = u, down = u;
     up[s] += h;
     down[s] -= h;
-    const double fd =
-        (value_at(form, transforms, up.data(), row) - value_at(form, transforms, down.data(), row)) /
-        (up[s] - down[s]);
+    const double fd = (value_at(form, transforms, up.data(), row) -
+                       value_at(form, transforms, down.data(), row)) /
+                      (up[s] - down[s]);
     const double ad = f.v(i);
     // Relative 1e-6 on the derivative, with a floor for rounding in the difference quotient.
     const double tol = 1e-6 * std::abs(ad) + 64.0 * kEps * std::abs(f0) / h;
-    INFO("parameter " << i << ": autodiff " << ad << ", central difference " << fd
-                      << ", tolerance " << tol);
+    INFO("parameter " << i << ": autodiff " << ad << ", central difference " << fd << ", tolerance "
+                      << tol);
     CHECK(std::abs(ad - fd) <= tol);
   }
 }
@@ -216,7 +216,8 @@ TEST_CASE("chinchilla: gradient of log_formula is gradient of formula over L", "
     for (const auto& [n, d] : derivative_points()) {
       INFO("N=" << n << ", D=" << d << ", A=" << p[1] << ", alpha=" << p[3]);
       std::array<Jet, K> pj;
-      for (int i = 0; i < K; ++i) pj[static_cast<std::size_t>(i)] = Jet(p[static_cast<std::size_t>(i)], i);
+      for (int i = 0; i < K; ++i)
+        pj[static_cast<std::size_t>(i)] = Jet(p[static_cast<std::size_t>(i)], i);
       const auto row = row_at(n, d);
       const Jet l = Chinchilla::formula(pj.data(), row);
       const Jet ll = Chinchilla::log_formula(pj.data(), row);

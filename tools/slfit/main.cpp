@@ -2,6 +2,8 @@
 //
 // Exit codes: 0 success; 2 usage errors (unknown law, bad flag); 1 bad data or a failed fit. Every
 // error is one line on stderr starting with "slfit: error: ".
+#include <glog/logging.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <iostream>
@@ -18,7 +20,7 @@ namespace {
 
 struct FitArgs {
   std::string law, data, target = "loss", objective = "squared", space = "log", starts = "default";
-  std::vector<std::string> cols, derives, wheres, fixes, bounds;
+  std::vector<std::string> cols, derives, wheres, fixes, bounds, start_points;
   std::string weights;
   double delta = 1e-3;
   std::uint64_t seed = 0;
@@ -38,6 +40,8 @@ void add_fit_options(CLI::App* cmd, FitArgs& a) {
       ->capture_default_str();
   cmd->add_option("--space", a.space, "residuals in log or linear space")->capture_default_str();
   cmd->add_option("--starts", a.starts, "default | hoffmann | random:K")->capture_default_str();
+  cmd->add_option("--start", a.start_points,
+                  "one explicit start: NAME=VALUE,NAME=VALUE (repeat for several; others default)");
   cmd->add_option("--seed", a.seed, "seed for random starts")->capture_default_str();
   cmd->add_option("--fix", a.fixes, "hold a parameter fixed: NAME=VALUE");
   cmd->add_option("--bound", a.bounds, "bounds of a parameter: NAME=LO:HI (inf allowed)");
@@ -62,6 +66,21 @@ FitOptions fit_options(const FitArgs& a, const LawEntry& law, const std::string&
     throw UsageError("--delta must be positive");
   }
   o.starts = parse_starts(a.starts);
+  if (!a.start_points.empty()) {
+    std::vector<std::map<std::string, double, std::less<>>> points;
+    for (const auto& sp : a.start_points) {
+      std::map<std::string, double, std::less<>> point;
+      std::stringstream ss(sp);
+      std::string item;
+      while (std::getline(ss, item, ',')) {
+        auto [name, value] = split_key_value(item, "--start");
+        law.parameter(name);
+        point[name] = parse_number(value, "--start " + name);
+      }
+      points.push_back(std::move(point));
+    }
+    o.starts = StartSpec::explicit_points(std::move(points));
+  }
   o.seed = a.seed;
   o.threads = a.threads;
   o.target = target_column;
@@ -283,6 +302,9 @@ int run_demo(std::uint64_t seed) {
 
 int main(int argc, char** argv) {
   using namespace slfit::tool;
+  // Ceres logs through glog when a step lands where the Jacobian is not finite; the fit result
+  // already reports how each start ended, so the tool keeps stderr for its own one-line errors.
+  FLAGS_minloglevel = google::GLOG_FATAL;
   CLI::App app{"slfit: fit, evaluate and use scaling laws of language-model training and quantization",
                "slfit"};
   app.require_subcommand(1);
@@ -348,6 +370,9 @@ int main(int argc, char** argv) {
     if (*sim) return run_simulate(sa);
     if (*demo) return run_demo(demo_seed);
   } catch (const slfit::UsageError& e) {
+    std::cerr << "slfit: error: " << e.what() << "\n";
+    return 2;
+  } catch (const slfit::ExpressionError& e) {
     std::cerr << "slfit: error: " << e.what() << "\n";
     return 2;
   } catch (const std::exception& e) {

@@ -148,7 +148,9 @@ FitResult fit_from_starts(const FitProblem<L>& problem, const std::vector<std::v
   result.message = win.message;
   result.parameters.resize(k);
   for (std::size_t i = 0; i < k; ++i)
-    result.parameters[i] = to_natural(problem.specs[i].transform, win.internal[i]);
+    result.parameters[i] = problem.is_fixed[i]  // exact: exp(log(v)) may differ from v
+                               ? problem.fixed_values[i]
+                               : to_natural(problem.specs[i].transform, win.internal[i]);
   result.residuals = residuals(problem, result.parameters);
   result.objective_value =
       objective_value(problem.objective, problem.delta, result.residuals, problem.weights);

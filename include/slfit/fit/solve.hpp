@@ -95,6 +95,23 @@ SolveOutcome solve_once(const FitProblem<L>& problem, std::vector<double> intern
   std::array<Transform, K> transforms;
   for (std::size_t i = 0; i < static_cast<std::size_t>(K); ++i)
     transforms[i] = problem.specs[i].transform;
+  {
+    // A start where the law or its derivatives are not finite is dropped here: Ceres would only
+    // log to stderr and give up.
+    using Jet = ceres::Jet<double, K>;
+    std::array<Jet, K> x;
+    for (int i = 0; i < K; ++i) x[static_cast<std::size_t>(i)] = Jet(internal[static_cast<std::size_t>(i)], i);
+    for (std::size_t r = 0; r < problem.rows.size(); ++r) {
+      const detail::RowCost<L> cost{problem.rows[r], problem.target[r], problem.space, transforms};
+      Jet res;
+      if (!cost(x.data(), &res)) {
+        SolveOutcome out;
+        out.internal = std::move(internal);
+        out.message = "the law or its derivatives are not finite at this start";
+        return out;
+      }
+    }
+  }
 
   ceres::Problem::Options popt;
   popt.loss_function_ownership = ceres::DO_NOT_TAKE_OWNERSHIP;

@@ -43,8 +43,17 @@ std::vector<std::vector<double>> make_starts(const FitProblem<L>& problem, const
     }
     for (const auto& [name, values] : it->values) axes[parameter_index(specs, name, law)] = values;
   }
-  for (std::size_t i = 0; i < k; ++i)
+  // Grid values outside the (possibly user-narrowed) bounds are dropped; an axis left empty
+  // falls back to its bound nearest the typical value. Explicit starts are not adjusted: a point
+  // the user wrote outside the bounds is an error.
+  for (std::size_t i = 0; i < k; ++i) {
+    std::vector<double> inside;
+    for (double v : axes[i])
+      if (v >= specs[i].lower && v <= specs[i].upper) inside.push_back(v);
+    if (inside.empty()) inside.push_back(std::clamp(specs[i].value, specs[i].lower, specs[i].upper));
+    axes[i] = std::move(inside);
     if (problem.is_fixed[i]) axes[i] = {problem.fixed_values[i]};
+  }
 
   std::vector<std::vector<double>> starts;
   switch (opt.starts.kind) {

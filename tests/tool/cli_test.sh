@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# End-to-end checks of the slfit tool: outputs, exit codes, one-line errors, reproducibility.
+# Usage: cli_test.sh SLFIT_BINARY SHARED_DATA_DIR WORK_DIR
+set -u
+slfit=$1
+data=$2
+work=$3
+rm -rf "$work"
+mkdir -p "$work"
+cd "$work" || exit 1
+
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
+
+# expect_error CODE FRAGMENT -- ARGS...: exit code CODE, exactly one stderr line containing
+# FRAGMENT, nothing on stdout.
+expect_error() {
+  local code=$1 fragment=$2
+  shift 3
+  "$slfit" "$@" >out.txt 2>err.txt
+  local rc=$?
+  local lines
+  lines=$(wc -l <err.txt)
+  if [ "$rc" -ne "$code" ]; then
+    bad "exit $rc (wanted $code): slfit $* :: $(cat err.txt)"
+  elif [ "$lines" -ne 1 ]; then
+    bad "stderr has $lines lines (wanted 1): slfit $*"
+  elif ! grep -qF -- "$fragment" err.txt; then
+    bad "stderr lacks '$fragment': $(cat err.txt)"
+  elif [ -s out.txt ]; then
+    bad "stdout not empty on error: slfit $*"
+  else
+    ok
+  fi
+}
+
+# check_json FILE PYTHON_EXPR: the expression over the parsed JSON `j` must be true.
+check_json() {
+  if python3 -c "import json,sys; j=json.load(open('$1')); sys.exit(0 if ($2) else 1)"; then
+    ok
+  else
+    bad "JSON check failed on $1: $2"
+  fi
+}
+
+# --- laws ---------------------------------------------------------------------------------------
+"$slfit" laws >laws.txt && grep -q "chinchilla" laws.txt && ok || bad "laws lists chinchilla"
+"$slfit" laws --json >laws.json && ok || bad "laws --json"
+check_json laws.json "any(l['name']=='chinchilla' and len(l['presets'])==3 for l in j)"
+
+# --- predict: LAWS.md check values ----------------------------------------------------------------
+"$slfit" predict --law chinchilla --preset hoffmann2022 --at N=70e9 --at D=1.4e12 --json >p.json \
+  && ok || bad "predict --json"
+check_json p.json "abs(j['rows'][0]['value']-1.936645)<=5e-7 and j['law']=='chinchilla' and j['preset']=='hoffmann2022'"
+"$slfit" predict --law chinchilla --preset hoffmann2022-tex --at N=280e9 --at D=3e11 --csv >p.csv && ok || bad "predict --csv"
+python3 -c "
+import csv; r=list(csv.DictReader(open('p.csv')))
+assert len(r)==1 and abs(float(r[0]['value'])-1.967243)<=5e-7" && ok || bad "predict csv value"
+"$slfit" predict --law chinchilla --preset epoch2024 --at N=1e9,1e10 --at D=1e10,1e11,1e12 --json >g.json && ok || bad "grid"
+check_json g.json "len(j['rows'])==6 and j['rows'][1]['N']==1e9 and j['rows'][1]['D']==1e11"
+
+# --- simulate, then fit it back -----------------------------------------------------------------
+"$slfit" simulate --law chinchilla --preset hoffmann2022 --at N=5e7,1e8,3e8,1e9,3e9,1e10 \
+  --at D=1e9,3e9,1e10,3e10,1e11,3e11 --noise 0.005 --noise-kind multiplicative --seed 3 >sim.csv \
+  && ok || bad "simulate"
+[ "$(wc -l <sim.csv)" -eq 37 ] && ok || bad "simulate rows"
+"$slfit" simulate --law chinchilla --preset hoffmann2022 --at N=5e7,1e8,3e8,1e9,3e9,1e10 \
+  --at D=1e9,3e9,1e10,3e10,1e11,3e11 --noise 0.005 --noise-kind multiplicative --seed 3 >sim2.csv
+cmp -s sim.csv sim2.csv && ok || bad "simulate is not reproducible"
+"$slfit" fit --law chinchilla --data sim.csv --json >fit.json && ok || bad "fit sim.csv"
+check_json fit.json "j['converged'] and j['points']==36 and abs(j['parameters']['alpha']-0.34)<4*j['standard_errors']['alpha'] and set(j)>={'law','points','objective','parameters','standard_errors','converged','starts','seconds'}"
+check_json fit.json "j['objective']['kind']=='squared' and j['objective']['space']=='log' and j['objective']['value']>0"
+
+# --fix, --bound, --start, --target expressions, --col mapping
+"$slfit" fit --law chinchilla --data sim.csv --fix alpha=0.34 --json >fix.json && ok || bad "--fix"
+check_json fix.json "j['parameters']['alpha']==0.34 and j['fixed']==['alpha'] and j['standard_errors']['alpha']==0"
+"$slfit" fit --law chinchilla --data sim.csv --bound alpha=0.5:2 --json >bound.json && ok || bad "--bound"
+check_json bound.json "j['at_bound'].get('alpha')=='lower' and j['parameters']['alpha']==0.5"
+"$slfit" fit --law chinchilla --data sim.csv --start alpha=0.3,beta=0.3 --start A=100,B=100 --json >start.json \
+  && ok || bad "--start"
+check_json start.json "j['starts']==2"
+sed '1s/N,D,loss/params,tokens,L/' sim.csv >renamed.csv
+"$slfit" fit --law chinchilla --data renamed.csv --col N=params --col D=tokens --target L --json >col.json \
+  && ok || bad "--col"
+check_json col.json "abs(j['parameters']['beta']-0.28)<0.05"
+"$slfit" fit --law chinchilla --data sim.csv --target "loss*1" --objective huber --delta 0.01 \
+  --space linear --json >tgt.json && ok || bad "--target expression"
+check_json tgt.json "j['objective']['kind']=='huber' and j['objective']['delta']==0.01 and j['objective']['space']=='linear'"
+"$slfit" fit --law chinchilla --data sim.csv --objective absolute --json >abs.json && ok || bad "absolute"
+check_json abs.json "j['objective']['kind']=='absolute' and j['converged']"
+"$slfit" fit --law chinchilla --data sim.csv >report.txt && grep -q "^alpha" report.txt && ok || bad "report"
+
+# Same command and seed: the same numbers twice (time aside).
+for i in 1 2; do
+  "$slfit" fit --law chinchilla --data sim.csv --starts random:40 --seed 11 --json \
+    | grep -v '"seconds"' >rnd$i.json
+done
+cmp -s rnd1.json rnd2.json && ok || bad "random starts are not reproducible"
+"$slfit" fit --law chinchilla --data sim.csv --starts random:40 --seed 11 --threads 1 --json \
+  | grep -v '"seconds"' >rnd3.json
+cmp -s rnd1.json rnd3.json && ok || bad "result depends on the thread count"
+"$slfit" demo | grep -v "iterations;" >demo1.txt && ok || bad "demo"
+"$slfit" demo | grep -v "iterations;" >demo2.txt
+cmp -s demo1.txt demo2.txt && ok || bad "demo is not reproducible"
+
+# --- real data ----------------------------------------------------------------------------------
+epoch="$data/epoch-chinchilla/svg_extracted_data.csv"
+if [ -f "$epoch" ]; then
+  "$slfit" fit --law chinchilla --data "$epoch" --col N="Model Size" \
+    --derive 'D="Training FLOP"/(6*"Model Size")' --where 'loss < 3.8 && "Training FLOP" < 1e21' \
+    --json >epoch.json && ok || bad "fit epoch data"
+  check_json epoch.json "j['converged'] and j['points']<240"
+else
+  echo "SKIP: $epoch not found; real-data CLI check skipped"
+fi
+
+# --- bad input: one line on stderr, exit 1 for data, 2 for usage ------------------------------------
+printf 'N,D,loss\n1e8,1e9,3.1\n2e8,1e9,3.0\n' >short.csv
+printf '' >empty.csv
+printf 'N,D,loss\n' >header.csv
+printf 'N,D,N\n1,2,3\n' >dup.csv
+printf 'N,D,loss\n1e8,1e9,3.1\n2e8,abc,3.0\n' >text.csv
+printf 'N,D,loss\n1e8,1e9,3.1\n2e8,nan,3.0\n' >nan.csv
+{ echo "N,D,loss"; for n in 1e8 2e8 0 4e8 5e8 6e8; do echo "$n,1e9,3.0"; done; } >zero.csv
+expect_error 1 "cannot open 'missing.csv'" -- fit --law chinchilla --data missing.csv
+expect_error 1 "empty" -- fit --law chinchilla --data empty.csv
+expect_error 1 "no data rows" -- fit --law chinchilla --data header.csv
+expect_error 1 "duplicate column 'N'" -- fit --law chinchilla --data dup.csv
+expect_error 1 "text.csv:3: column 2 ('D')" -- fit --law chinchilla --data text.csv
+expect_error 1 "NaN or infinite" -- fit --law chinchilla --data nan.csv
+expect_error 1 "must be positive" -- fit --law chinchilla --data zero.csv
+expect_error 1 "row 3" -- fit --law chinchilla --data zero.csv
+expect_error 1 "free parameters" -- fit --law chinchilla --data short.csv
+expect_error 1 "no column 'tokens'" -- fit --law chinchilla --data sim.csv --col D=tokens
+expect_error 2 "unknown law 'chinchila'" -- fit --law chinchila --data sim.csv
+expect_error 2 "did you mean 'chinchilla'" -- predict --law chinchila --preset x --at N=1
+expect_error 2 "unknown preset 'hoffman2022'" -- predict --law chinchilla --preset hoffman2022 --at N=1 --at D=1
+expect_error 2 "unknown parameter 'gamma'" -- fit --law chinchilla --data sim.csv --fix gamma=1
+expect_error 2 "above its upper bound" -- fit --law chinchilla --data sim.csv --bound alpha=2:1
+expect_error 2 "outside its bounds" -- fit --law chinchilla --data sim.csv --bound alpha=0:1 --start alpha=3
+expect_error 2 "cannot parse expression" -- fit --law chinchilla --data sim.csv --where "N <"
+expect_error 2 "cannot parse expression" -- fit --law chinchilla --data sim.csv --derive "X=(N"
+expect_error 2 "unknown objective" -- fit --law chinchilla --data sim.csv --objective l3
+expect_error 2 "unknown start grid" -- fit --law chinchilla --data sim.csv --starts nope
+expect_error 2 "not a finite number" -- predict --law chinchilla --preset hoffmann2022 --at N=abc --at D=1
+expect_error 2 "needs input 'D'" -- predict --law chinchilla --preset hoffmann2022 --at N=1e9
+expect_error 2 "--law is required" -- fit --data sim.csv
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
