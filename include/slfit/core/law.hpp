@@ -46,9 +46,11 @@
 namespace slfit {
 
 struct InputSpec {
-  std::string name;     // the column the law reads by default
-  std::string meaning;  // one line for `slfit laws`
-  bool positive = true; // a log is taken: values must be > 0
+  std::string name;      // the column the law reads by default
+  std::string meaning;   // one line for `slfit laws`
+  bool positive = true;  // a log is taken: values must be > 0
+  double min = -kInf;    // smallest allowed value (inclusive), e.g. a group size of at least 2
+  double max = kInf;     // largest allowed value (inclusive)
 };
 
 // A published parameter set: values by name, in natural units, with where they come from.
@@ -97,14 +99,25 @@ concept Law = requires {
   { L::kNumParameters } -> std::convertible_to<int>;
   { L::inputs() } -> std::same_as<std::array<InputSpec, L::kNumInputs>>;
   { L::parameters() } -> std::same_as<std::vector<ParameterSpec>>;
-} && requires(const double* p, const RowView<L::kNumInputs>& row, const ArrayView<L::kNumInputs>& cols) {
+}
+&&requires(const double* p, const RowView<L::kNumInputs>& row,
+           const ArrayView<L::kNumInputs>& cols) {
   { L::formula(p, row) } -> std::convertible_to<double>;
-  { Array(L::formula(p, cols)) };
+  {Array(L::formula(p, cols))};
 };
 
 template <class L>
 concept HasLogFormula = requires(const double* p, const RowView<L::kNumInputs>& row) {
   { L::log_formula(p, row) } -> std::convertible_to<double>;
+};
+
+// Optional: a law whose formula is defined only for some parameter-input combinations (a
+// precision factor that turns negative, say) provides
+//   static std::string domain_error(const double* p, const RowView<K>& row);
+// returning "" where the formula is defined and a reason otherwise. evaluate() checks it per row.
+template <class L>
+concept HasDomainCheck = requires(const double* p, const RowView<L::kNumInputs>& row) {
+  { L::domain_error(p, row) } -> std::convertible_to<std::string>;
 };
 
 template <Law L>
@@ -164,6 +177,12 @@ class BoundInputs {
                           std::string(L::kName) + "' must be positive because its log is taken, " +
                           "but row " + std::to_string(r + 1) + " of " + table.label() + " has " +
                           fmt_double(v(r)));
+        }
+        if (v(r) < spec.min || v(r) > spec.max) {
+          throw DataError("input '" + spec.name + "' (column '" + col + "') of law '" +
+                          std::string(L::kName) + "' must lie in [" + fmt_double(spec.min) + ", " +
+                          fmt_double(spec.max) + "], but row " + std::to_string(r + 1) + " of " +
+                          table.label() + " has " + fmt_double(v(r)));
         }
       }
       logs_[static_cast<std::size_t>(i)] = spec.positive ? v.log().eval() : Array::Zero(v.size());
@@ -225,6 +244,15 @@ template <Law L>
 Array evaluate(const Table& table, const std::vector<double>& params, const ColumnMap& map = {}) {
   check_parameter_values<L>(params);
   const BoundInputs<L> inputs(table, map);
+  if constexpr (HasDomainCheck<L>) {
+    for (Eigen::Index r = 0; r < inputs.rows(); ++r) {
+      const std::string why = L::domain_error(params.data(), inputs.row(r));
+      if (!why.empty()) {
+        throw DataError("law '" + std::string(L::kName) + "' is undefined at row " +
+                        std::to_string(r + 1) + " of " + table.label() + ": " + why);
+      }
+    }
+  }
   return L::formula(params.data(), inputs.view());
 }
 
@@ -235,12 +263,20 @@ double evaluate_at(const std::vector<double>& params, const std::array<double, L
   RowView<L::kNumInputs> row;
   const auto specs = L::inputs();
   for (std::size_t i = 0; i < x.size(); ++i) {
-    if (specs[i].positive && !(x[i] > 0.0)) {
+    if ((specs[i].positive && !(x[i] > 0.0)) || x[i] < specs[i].min || x[i] > specs[i].max ||
+        !std::isfinite(x[i])) {
       throw DataError("input '" + specs[i].name + "' of law '" + std::string(L::kName) +
-                      "' must be positive, got " + BoundInputs<L>::fmt_double(x[i]));
+                      "' is outside its domain (" + (specs[i].positive ? "positive, " : "") + "[" +
+                      BoundInputs<L>::fmt_double(specs[i].min) + ", " +
+                      BoundInputs<L>::fmt_double(specs[i].max) + "]): got " +
+                      BoundInputs<L>::fmt_double(x[i]));
     }
     row.values[i] = x[i];
     row.logs[i] = specs[i].positive ? std::log(x[i]) : 0.0;
+  }
+  if constexpr (HasDomainCheck<L>) {
+    const std::string why = L::domain_error(params.data(), row);
+    if (!why.empty()) throw DataError("law '" + std::string(L::kName) + "' is undefined: " + why);
   }
   return L::formula(params.data(), row);
 }
@@ -253,7 +289,8 @@ std::vector<double> preset_values(std::string_view name) {
     if (p.name != name) continue;
     const auto specs = L::parameters();
     std::vector<double> out(specs.size(), std::nan(""));
-    for (const auto& [param, value] : p.values) out[parameter_index(specs, param, L::kName)] = value;
+    for (const auto& [param, value] : p.values)
+      out[parameter_index(specs, param, L::kName)] = value;
     return out;
   }
   std::string msg = "unknown preset '" + std::string(name) + "' for law '" + std::string(L::kName) +

@@ -1,9 +1,9 @@
 // One local solve with Ceres from one start, and the residuals of a law at a point.
 //
-// Each row is its own residual block so that Ceres' robust losses apply row by row: HuberLoss(delta)
-// gives exactly the Huber objective of the CLI contract (Ceres' cost is half the sum of
-// rho(r^2), and for Huber that half is already built into rho). The absolute objective is not
-// smooth; it is reached by continuation, solving Huber problems with a shrinking delta.
+// Each row is its own residual block so that Ceres' robust losses apply row by row:
+// HuberLoss(delta) gives exactly the Huber objective of the CLI contract (Ceres' cost is half the
+// sum of rho(r^2), and for Huber that half is already built into rho). The absolute objective is
+// not smooth; it is reached by continuation, solving Huber problems with a shrinking delta.
 #pragma once
 
 #include <ceres/ceres.h>
@@ -55,13 +55,26 @@ struct RowCost {
   template <class T>
   bool operator()(const T* internal, T* residual) const {
     std::array<T, L::kNumParameters> p;
-    for (std::size_t i = 0; i < p.size(); ++i) p[i] = to_natural(transforms[i], internal[i]);
+    for (std::size_t i = 0; i < p.size(); ++i) {
+      p[i] = to_natural(transforms[i], internal[i]);
+      // A log-fitted scale that under- or overflows exp() has left the model's domain; refusing
+      // here keeps value-only and derivative evaluations in agreement (log(exp(a)) would
+      // otherwise be finite in doubles but NaN in its derivative).
+      if (transforms[i] == Transform::kLog && !(scalar(p[i]) > 0.0 && scalar(p[i]) < kInf)) {
+        return false;
+      }
+    }
     residual[0] = row_residual<L>(p.data(), row, target, space);
     // Reporting failure (rather than a NaN) makes Ceres shrink the step quietly; far corners of
     // a start grid can overflow exp() or underflow a scale to zero.
     return finite(residual[0]);
   }
 
+  static double scalar(double x) { return x; }
+  template <class J>
+  static double scalar(const J& x) {
+    return x.a;
+  }
   static bool finite(double x) { return std::isfinite(x); }
   template <class J>
   static bool finite(const J& x) {
@@ -100,7 +113,8 @@ SolveOutcome solve_once(const FitProblem<L>& problem, std::vector<double> intern
     // log to stderr and give up.
     using Jet = ceres::Jet<double, K>;
     std::array<Jet, K> x;
-    for (int i = 0; i < K; ++i) x[static_cast<std::size_t>(i)] = Jet(internal[static_cast<std::size_t>(i)], i);
+    for (int i = 0; i < K; ++i)
+      x[static_cast<std::size_t>(i)] = Jet(internal[static_cast<std::size_t>(i)], i);
     for (std::size_t r = 0; r < problem.rows.size(); ++r) {
       const detail::RowCost<L> cost{problem.rows[r], problem.target[r], problem.space, transforms};
       Jet res;
@@ -185,14 +199,18 @@ template <Law L>
 SolveOutcome solve_from(const FitProblem<L>& problem, const std::vector<double>& internal,
                         const SolveSettings& settings) {
   switch (problem.objective) {
-    case Objective::kSquared: return solve_once(problem, internal, 0.0, settings);
-    case Objective::kHuber: return solve_once(problem, internal, problem.delta, settings);
-    case Objective::kAbsolute: break;
+    case Objective::kSquared:
+      return solve_once(problem, internal, 0.0, settings);
+    case Objective::kHuber:
+      return solve_once(problem, internal, problem.delta, settings);
+    case Objective::kAbsolute:
+      break;
   }
   // Absolute: Huber with delta shrinking from the typical residual towards zero; the Huber
   // minimizer approaches the least-absolute-deviation one as delta -> 0.
   std::vector<double> p(internal.size());
-  for (std::size_t i = 0; i < p.size(); ++i) p[i] = to_natural(problem.specs[i].transform, internal[i]);
+  for (std::size_t i = 0; i < p.size(); ++i)
+    p[i] = to_natural(problem.specs[i].transform, internal[i]);
   auto r = residuals(problem, p);
   for (auto& v : r) v = std::abs(v);
   std::nth_element(r.begin(), r.begin() + static_cast<long>(r.size() / 2), r.end());
