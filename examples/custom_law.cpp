@@ -11,7 +11,10 @@ struct ComputeLaw {
   static std::vector<slfit::ParameterSpec> parameters() {
     using slfit::Transform;
     return {{.name = "L_inf", .value = 1.5, .lower = 0, .transform = Transform::kLog},
-            {.name = "A", .value = 1e3, .lower = 0, .transform = Transform::kLog,
+            {.name = "A",
+             .value = 1e3,
+             .lower = 0,
+             .transform = Transform::kLog,
              .grid = {1e1, 1e3, 1e5}},
             {.name = "alpha", .value = 0.1, .lower = 0, .upper = 2, .grid = {0.05, 0.1, 0.3}}};
   }

@@ -1,8 +1,7 @@
 // slfit::core needs Eigen only: evaluate a preset without Ceres or fmt.
-#include <slfit/laws/chinchilla.hpp>
-
 #include <cmath>
 #include <cstdio>
+#include <slfit/laws/chinchilla.hpp>
 
 int main() {
   const auto p = slfit::preset_values<slfit::Chinchilla>("hoffmann2022");

@@ -1,8 +1,7 @@
 // Fits Chinchilla to a small simulated table through the installed package.
-#include <slfit/slfit.hpp>
-
 #include <cmath>
 #include <cstdio>
+#include <slfit/slfit.hpp>
 
 int main() {
   const auto truth = slfit::preset_values<slfit::Chinchilla>("hoffmann2022");

@@ -61,6 +61,20 @@ assert len(r)==1 and abs(float(r[0]['value'])-1.967243)<=5e-7" && ok || bad "pre
 "$slfit" predict --law chinchilla --preset epoch2024 --at N=1e9,1e10 --at D=1e10,1e11,1e12 --json >g.json && ok || bad "grid"
 check_json g.json "len(j['rows'])==6 and j['rows'][1]['N']==1e9 and j['rows'][1]['D']==1e11"
 
+# Quantization laws through the tool: LAWS.md check values.
+"$slfit" predict --law qid --preset ouyang2024 --at N=7e9,70e9,405e9 --at D=1e14 --at P=3,4 --json >qid.json \
+  && ok || bad "predict qid"
+check_json qid.json "[round(r['value'],3) for r in j['rows'] if r['P']==4]==[1.113,0.661,0.445] and round(j['rows'][0]['value'],2)==5.41"
+"$slfit" predict --law capybara --preset sun2025 --at N=679477248 --at D=104857600000 \
+  --at format=E4M3,E2M1 --at B=128 --json >capy.json && ok || bad "predict capybara with --at format"
+check_json capy.json "j['rows'][0]['E']==4 and j['rows'][0]['M']==3 and abs(j['rows'][0]['value']-2.608669)<=5e-7 and abs(j['rows'][1]['value']-2.647745)<=5e-7"
+"$slfit" predict --law qat-group --preset chen2025-w4a4 --at N=595e6 --at D=100e9 --at G=32 --json >chen.json \
+  && ok || bad "predict qat-group"
+check_json chen.json "abs(j['rows'][0]['value']-0.044089)<=5e-7"
+"$slfit" predict --law kumar-ptq --preset kumar2024 --at N=220e6 --at D=26e9 --at P_post=3,4 --json >kptq.json \
+  && ok || bad "predict kumar-ptq"
+check_json kptq.json "abs(j['rows'][0]['value']-0.0955851)<=5e-8 and abs(j['rows'][1]['value']-0.0175861)<=5e-8"
+
 # --- simulate, then fit it back -----------------------------------------------------------------
 "$slfit" simulate --law chinchilla --preset hoffmann2022 --at N=5e7,1e8,3e8,1e9,3e9,1e10 \
   --at D=1e9,3e9,1e10,3e10,1e11,3e11 --noise 0.005 --noise-kind multiplicative --seed 3 >sim.csv \
@@ -147,6 +161,10 @@ expect_error 2 "unknown start grid" -- fit --law chinchilla --data sim.csv --sta
 expect_error 2 "not a finite number" -- predict --law chinchilla --preset hoffmann2022 --at N=abc --at D=1
 expect_error 2 "needs input 'D'" -- predict --law chinchilla --preset hoffmann2022 --at N=1e9
 expect_error 2 "--law is required" -- fit --data sim.csv
+expect_error 1 "must lie in [2, inf]" -- predict --law qat-group --preset chen2025-w4a4 --at N=1e9 --at D=1e10 --at G=1
+expect_error 1 "precision factor" -- predict --law kumar-qat --preset kumar2024 --at N=1e8 --at D=1e9 --at P_w=8 --at P_a=3 --at P_kv=8
+expect_error 2 "needs a law with inputs E and M" -- predict --law qid --preset ouyang2024 --at format=E4M3 --at N=1 --at D=1 --at P=4
+expect_error 2 "E4X3" -- predict --law capybara --preset sun2025 --at format=E4X3 --at N=1e8 --at D=1e9 --at B=32
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

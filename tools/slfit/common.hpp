@@ -48,16 +48,44 @@ inline void law_input_check(const LawEntry& law, const std::string& name) {
   for (const auto& in : law.inputs)
     if (in.name == name) return;
   throw UsageError("law '" + law.name + "' has no input '" + name + "'" +
-                   detail::did_you_mean(name, law.input_names()) + "; inputs are: " +
-                   detail::join(law.input_names()));
+                   detail::did_you_mean(name, law.input_names()) +
+                   "; inputs are: " + detail::join(law.input_names()));
 }
 
-// --at "N=7e9,70e9" values, several flags combined into one grid of all combinations.
-inline Axes parse_at(const std::vector<std::string>& flags, const LawEntry& law) {
+inline bool law_has_input(const LawEntry& law, std::string_view name) {
+  for (const auto& in : law.inputs)
+    if (in.name == name) return true;
+  return false;
+}
+
+// --at "N=7e9,70e9" values, several flags combined into one grid of all combinations. A float
+// format axis, --at "format=E4M3,E2M1", sets the inputs E and M together, for laws that take them.
+inline Table parse_at(const std::vector<std::string>& flags, const LawEntry& law) {
   Axes axes;
+  std::vector<FloatFormat> formats;
   for (const auto& f : flags) {
     auto [name, list] = split_key_value(f, "--at");
+    if (name == "format") {
+      if (!law_has_input(law, "E") || !law_has_input(law, "M")) {
+        throw UsageError("--at format=... needs a law with inputs E and M; '" + law.name +
+                         "' has " + detail::join(law.input_names()));
+      }
+      if (!formats.empty()) throw UsageError("--at gives 'format' twice");
+      std::stringstream ss(list);
+      std::string item;
+      std::vector<double> index;
+      while (std::getline(ss, item, ',')) {
+        formats.push_back(parse_float_format(trim(item)));
+        index.push_back(static_cast<double>(index.size()));
+      }
+      if (formats.empty()) throw UsageError("--at format has no values");
+      axes.emplace_back("format", std::move(index));
+      continue;
+    }
     law_input_check(law, name);
+    if (!formats.empty() && (name == "E" || name == "M")) {
+      throw UsageError("--at gives both 'format' and '" + name + "'");
+    }
     for (const auto& [existing, values] : axes)
       if (existing == name) throw UsageError("--at gives input '" + name + "' twice");
     std::vector<double> values;
@@ -67,15 +95,31 @@ inline Axes parse_at(const std::vector<std::string>& flags, const LawEntry& law)
     if (values.empty()) throw UsageError("--at " + name + " has no values");
     axes.emplace_back(name, std::move(values));
   }
+  const Table grid = grid_table(axes);
+  Table out("<grid>");
+  for (const auto& name : grid.names()) {
+    if (name != "format") {
+      out.add_column(name, grid.column(name));
+      continue;
+    }
+    const Array& idx = grid.column(name);
+    Array e(idx.size()), m(idx.size());
+    for (Eigen::Index r = 0; r < idx.size(); ++r) {
+      const FloatFormat& fm = formats[static_cast<std::size_t>(idx(r))];
+      e(r) = fm.E;
+      m(r) = fm.M;
+    }
+    out.add_column("E", std::move(e));
+    out.add_column("M", std::move(m));
+  }
   for (const auto& in : law.inputs) {
-    bool found = false;
-    for (const auto& [name, v] : axes) found = found || name == in.name;
+    const bool found = out.has(in.name);
     if (!found) {
       throw UsageError("law '" + law.name + "' needs input '" + in.name + "' (" + in.meaning +
                        "): add --at \"" + in.name + "=VALUE,...\"");
     }
   }
-  return axes;
+  return out;
 }
 
 // Reads FILE.csv and applies --derive, --where and --target; returns the table and the name of
@@ -94,12 +138,14 @@ inline LoadedTable load_table(const std::string& path, const std::vector<std::st
   }
   for (const auto& w : wheres) {
     out.table = filter_rows(out.table, Expression::parse(w));
-    if (out.table.empty()) throw DataError("no rows of '" + path + "' satisfy --where \"" + w + "\"");
+    if (out.table.empty())
+      throw DataError("no rows of '" + path + "' satisfy --where \"" + w + "\"");
   }
   const Expression t = Expression::parse(target);
   const auto vars = t.variables();
-  const bool plain = vars.size() == 1 && (trim(target) == vars[0] || trim(target) == "\"" + vars[0] + "\"" ||
-                                          trim(target) == "`" + vars[0] + "`");
+  const bool plain =
+      vars.size() == 1 && (trim(target) == vars[0] || trim(target) == "\"" + vars[0] + "\"" ||
+                           trim(target) == "`" + vars[0] + "`");
   if (plain) {
     out.target = vars[0];
   } else {
@@ -132,7 +178,8 @@ inline std::vector<double> read_params_file(const std::string& path, const LawEn
   }
   for (std::size_t i = 0; i < p.size(); ++i) {
     if (std::isnan(p[i])) {
-      throw DataError("parameter file '" + path + "' does not give '" + law.parameters[i].name + "'");
+      throw DataError("parameter file '" + path + "' does not give '" + law.parameters[i].name +
+                      "'");
     }
   }
   return p;

@@ -22,7 +22,8 @@ inline nlohmann::ordered_json fit_json(const FitResult& r) {
                                                                : nlohmann::ordered_json(nullptr)},
                     {"space", std::string(to_string(r.space))},
                     {"value", number_or_null(r.objective_value)}};
-  nlohmann::ordered_json params = nlohmann::ordered_json::object(), ses = nlohmann::ordered_json::object();
+  nlohmann::ordered_json params = nlohmann::ordered_json::object(),
+                         ses = nlohmann::ordered_json::object();
   nlohmann::ordered_json at_bound = nlohmann::ordered_json::object();
   std::vector<std::string> fixed;
   for (std::size_t i = 0; i < r.names.size(); ++i) {

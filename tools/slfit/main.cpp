@@ -138,7 +138,8 @@ int run_laws(bool json) {
       j["name"] = l.name;
       j["description"] = l.description;
       for (const auto& in : l.inputs)
-        j["inputs"].push_back({{"name", in.name}, {"meaning", in.meaning}, {"positive", in.positive}});
+        j["inputs"].push_back(
+            {{"name", in.name}, {"meaning", in.meaning}, {"positive", in.positive}});
       for (const auto& p : l.parameters) {
         j["parameters"].push_back({{"name", p.name},
                                    {"meaning", p.meaning},
@@ -157,7 +158,8 @@ int run_laws(bool json) {
                                 {"note", p.note},
                                 {"values", values}});
       }
-      for (const auto& g : l.start_grids) j["start_grids"].push_back({{"name", g.name}, {"note", g.note}});
+      for (const auto& g : l.start_grids)
+        j["start_grids"].push_back({{"name", g.name}, {"note", g.note}});
       out.push_back(j);
     }
     std::cout << out.dump(2) << "\n";
@@ -176,7 +178,8 @@ int run_laws(bool json) {
     for (const auto& p : l.presets) {
       std::string values;
       for (const auto& [n, v] : p.values) values += fmt::format(" {}={}", n, format_value(v, 8));
-      std::cout << fmt::format("    {:<18} [{}] {}\n      {}\n", p.name, p.certainty, p.source, values);
+      std::cout << fmt::format("    {:<18} [{}] {}\n      {}\n", p.name, p.certainty, p.source,
+                               values);
     }
     if (!l.start_grids.empty()) {
       std::cout << "  start grids: default";
@@ -195,20 +198,22 @@ struct PredictArgs {
 
 std::vector<double> chosen_parameters(const LawEntry& law, const std::string& preset,
                                       const std::string& params) {
-  if (preset.empty() == params.empty()) throw UsageError("give exactly one of --preset and --params");
+  if (preset.empty() == params.empty())
+    throw UsageError("give exactly one of --preset and --params");
   return preset.empty() ? read_params_file(params, law) : law.preset(preset);
 }
 
 int run_predict(const PredictArgs& a) {
   const LawEntry& law = find_law(a.law);
   const auto p = chosen_parameters(law, a.preset, a.params);
-  const Table grid = grid_table(parse_at(a.at, law));
+  const Table grid = parse_at(a.at, law);
   const Array v = law.evaluate(grid, p, {});
   const auto names = grid.names();
   if (a.json) {
     nlohmann::ordered_json j;
     j["law"] = law.name;
-    j["preset"] = a.preset.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(a.preset);
+    j["preset"] =
+        a.preset.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(a.preset);
     j["rows"] = nlohmann::ordered_json::array();
     for (Eigen::Index r = 0; r < grid.rows(); ++r) {
       nlohmann::ordered_json row;
@@ -251,7 +256,7 @@ int run_simulate(const SimulateArgs& a) {
   } else if (a.noise_kind != "additive") {
     throw UsageError("--noise-kind must be additive or multiplicative");
   }
-  Table t = grid_table(parse_at(a.at, law));
+  Table t = parse_at(a.at, law);
   Array y = law.evaluate(t, p, {});
   add_noise(y, o);
   t.set_column(o.target, y);
@@ -275,7 +280,8 @@ int run_demo(std::uint64_t seed) {
   const Table t = simulate<L>({{"N", n}, {"D", d}}, truth,
                               {.noise = 0.01, .kind = Noise::kMultiplicative, .seed = seed});
   std::cout << fmt::format(
-      "slfit demo: {} rows simulated from chinchilla/hoffmann2022 (N {:.3g}..{:.3g}, D {:.3g}..{:.3g})\n"
+      "slfit demo: {} rows simulated from chinchilla/hoffmann2022 (N {:.3g}..{:.3g}, D "
+      "{:.3g}..{:.3g})\n"
       "with 1% multiplicative noise (seed {}), then fitted back: squared objective on log L,\n"
       "default start grid.\n\n",
       t.rows(), n.front(), n.back(), d.front(), d.back(), seed);
@@ -283,8 +289,8 @@ int run_demo(std::uint64_t seed) {
   o.space = Space::kLog;
   const FitResult r = fit<L>(t, o);
   std::cout << full_report(r) << "\n";
-  std::cout << fmt::format("{:<8} {:>12} {:>12} {:>10} {:>8}\n", "param", "true", "fitted", "std.err",
-                           "z");
+  std::cout << fmt::format("{:<8} {:>12} {:>12} {:>10} {:>8}\n", "param", "true", "fitted",
+                           "std.err", "z");
   for (std::size_t i = 0; i < r.names.size(); ++i) {
     std::cout << fmt::format("{:<8} {:>12.6g} {:>12.6g} {:>10.3g} {:>8.2f}\n", r.names[i], truth[i],
                              r.parameters[i], r.standard_errors[i],
@@ -305,14 +311,16 @@ int main(int argc, char** argv) {
   // Ceres logs through glog when a step lands where the Jacobian is not finite; the fit result
   // already reports how each start ended, so the tool keeps stderr for its own one-line errors.
   FLAGS_minloglevel = google::GLOG_FATAL;
-  CLI::App app{"slfit: fit, evaluate and use scaling laws of language-model training and quantization",
-               "slfit"};
+  CLI::App app{
+      "slfit: fit, evaluate and use scaling laws of language-model training and quantization",
+      "slfit"};
   app.require_subcommand(1);
   app.footer(
       "Examples:\n"
       "  slfit demo\n"
       "  slfit laws --json\n"
-      "  slfit fit --law chinchilla --data runs.csv --objective huber --delta 1e-3 --starts hoffmann\n"
+      "  slfit fit --law chinchilla --data runs.csv --objective huber --delta 1e-3 --starts "
+      "hoffmann\n"
       "  slfit predict --law chinchilla --preset epoch2024 --at N=7e9,70e9 --at D=1.4e12\n");
 
   bool laws_json = false;
@@ -335,10 +343,12 @@ int main(int argc, char** argv) {
   predict->add_option("--law", pa.law, "law name")->required();
   predict->add_option("--preset", pa.preset, "preset name");
   predict->add_option("--params", pa.params, "JSON file with parameters (e.g. from fit --json)");
-  predict->add_option("--at", pa.at, "input values: NAME=V1,V2,... (repeat for a grid)")->required();
+  predict->add_option("--at", pa.at, "input values: NAME=V1,V2,... (repeat for a grid)")
+      ->required();
   predict->add_flag("--json", pa.json, "print JSON");
   predict->add_flag("--csv", pa.csv, "print CSV");
-  predict->footer("Example:\n  slfit predict --law chinchilla --preset hoffmann2022 --at N=70e9 --at D=1.4e12");
+  predict->footer(
+      "Example:\n  slfit predict --law chinchilla --preset hoffmann2022 --at N=70e9 --at D=1.4e12");
 
   SimulateArgs sa;
   auto* sim = app.add_subcommand("simulate", "CSV of a law evaluated on a grid, with seeded noise");
@@ -347,7 +357,8 @@ int main(int argc, char** argv) {
   sim->add_option("--params", sa.params, "JSON file with parameters");
   sim->add_option("--at", sa.at, "input values: NAME=V1,V2,... (repeat for a grid)")->required();
   sim->add_option("--noise", sa.noise, "noise sigma")->capture_default_str();
-  sim->add_option("--noise-kind", sa.noise_kind, "additive | multiplicative")->capture_default_str();
+  sim->add_option("--noise-kind", sa.noise_kind, "additive | multiplicative")
+      ->capture_default_str();
   sim->add_option("--seed", sa.seed, "seed")->capture_default_str();
   sim->add_option("--target", sa.target, "name of the simulated column")->capture_default_str();
 

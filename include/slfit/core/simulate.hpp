@@ -35,7 +35,8 @@ inline Table grid_table(const Axes& axes, std::string source = "<grid>") {
   for (const auto& [name, values] : axes) {
     repeat /= values.size();
     Array col(static_cast<Eigen::Index>(total));
-    for (std::size_t r = 0; r < total; ++r) col(static_cast<Eigen::Index>(r)) = values[(r / repeat) % values.size()];
+    for (std::size_t r = 0; r < total; ++r)
+      col(static_cast<Eigen::Index>(r)) = values[(r / repeat) % values.size()];
     t.add_column(name, std::move(col));
   }
   return t;
@@ -69,14 +70,16 @@ inline void add_noise(Array& y, const SimulateOptions& opt) {
 template <Law L>
 Table simulate(Table inputs, const std::vector<double>& params, const SimulateOptions& opt = {}) {
   Array y = evaluate<L>(inputs, params);
-  if (!y.allFinite()) throw DataError("law '" + std::string(L::kName) + "' is not finite on the grid");
+  if (!y.allFinite())
+    throw DataError("law '" + std::string(L::kName) + "' is not finite on the grid");
   add_noise(y, opt);
   inputs.set_column(opt.target, std::move(y));
   return inputs;
 }
 
 template <Law L>
-Table simulate(const Axes& axes, const std::vector<double>& params, const SimulateOptions& opt = {}) {
+Table simulate(const Axes& axes, const std::vector<double>& params,
+               const SimulateOptions& opt = {}) {
   return simulate<L>(grid_table(axes, "<simulated " + std::string(L::kName) + ">"), params, opt);
 }
 

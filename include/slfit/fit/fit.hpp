@@ -2,8 +2,8 @@
 //
 // Every start is solved with Levenberg-Marquardt (bounded, robust losses row by row); the few best
 // distinct end points are then polished with tight tolerances, and the best objective wins (ties go
-// to the lower start index). Starts run on all cores, each on its own, so the result does not depend
-// on the number of threads.
+// to the lower start index). Starts run on all cores, each on its own, so the result does not
+// depend on the number of threads.
 //
 //   slfit::Table t = slfit::read_csv("runs.csv");
 //   slfit::FitOptions o;
@@ -32,7 +32,8 @@ namespace slfit {
 namespace detail {
 
 inline unsigned thread_count(int requested, std::size_t jobs) {
-  unsigned n = requested > 0 ? static_cast<unsigned>(requested) : std::thread::hardware_concurrency();
+  unsigned n =
+      requested > 0 ? static_cast<unsigned>(requested) : std::thread::hardware_concurrency();
   if (n == 0) n = 1;
   return static_cast<unsigned>(std::min<std::size_t>(n, std::max<std::size_t>(jobs, 1)));
 }
@@ -63,8 +64,8 @@ inline bool better(const SolveOutcome& a, std::size_t ia, const SolveOutcome& b,
 
 // Fits law L from a prepared problem and an explicit list of starts (natural units).
 template <Law L>
-FitResult fit_from_starts(const FitProblem<L>& problem, const std::vector<std::vector<double>>& starts,
-                          const FitOptions& opt) {
+FitResult fit_from_starts(const FitProblem<L>& problem,
+                          const std::vector<std::vector<double>>& starts, const FitOptions& opt) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::size_t k = problem.specs.size();
   FitResult result;

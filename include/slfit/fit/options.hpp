@@ -32,9 +32,12 @@ enum class Space { kLinear, kLog };
 
 inline std::string_view to_string(Objective o) {
   switch (o) {
-    case Objective::kSquared: return "squared";
-    case Objective::kHuber: return "huber";
-    case Objective::kAbsolute: return "absolute";
+    case Objective::kSquared:
+      return "squared";
+    case Objective::kHuber:
+      return "huber";
+    case Objective::kAbsolute:
+      return "absolute";
   }
   return "?";
 }
@@ -94,22 +97,22 @@ struct FitOptions {
   double delta = 1e-3;  // Huber's threshold, in the units of the residual
   Space space = Space::kLinear;
 
-  ColumnMap columns;           // law input (or "target") -> table column
-  std::string target = "loss"; // the column fitted (use derive() for an expression)
+  ColumnMap columns;                   // law input (or "target") -> table column
+  std::string target = "loss";         // the column fitted (use derive() for an expression)
   std::optional<std::string> weights;  // column of nonnegative row weights
 
   std::map<std::string, double, std::less<>> fixed;  // held at these natural values
   std::map<std::string, std::pair<double, double>, std::less<>> bounds;  // override spec bounds
-  std::map<std::string, Transform, std::less<>> transforms;  // override spec transforms
+  std::map<std::string, Transform, std::less<>> transforms;              // override spec transforms
 
   StartSpec starts;
   std::uint64_t seed = 0;  // for random starts
 
-  int max_iterations = 200;       // per start
+  int max_iterations = 200;  // per start
   double function_tolerance = 1e-10;
   double parameter_tolerance = 1e-10;
-  int polish = 3;                 // best distinct starts re-solved with tight tolerances
-  int threads = 0;                // 0: all cores; results never depend on it
+  int polish = 3;   // best distinct starts re-solved with tight tolerances
+  int threads = 0;  // 0: all cores; results never depend on it
 };
 
 }  // namespace slfit

@@ -24,8 +24,8 @@ struct FitProblem {
   std::vector<double> fixed_values;  // natural units; meaningful where is_fixed
   std::vector<double> lower_internal, upper_internal;
   std::vector<RowView<L::kNumInputs>> rows;
-  std::vector<double> target;  // in the fitted space
-  std::vector<double> weights; // empty when every row weighs 1
+  std::vector<double> target;   // in the fitted space
+  std::vector<double> weights;  // empty when every row weighs 1
   Objective objective = Objective::kSquared;
   double delta = 1e-3;
   Space space = Space::kLinear;
@@ -40,7 +40,8 @@ struct FitProblem {
       : objective(opt.objective), delta(opt.delta), space(opt.space) {
     const std::string law(L::kName);
     specs = L::parameters();
-    for (const auto& [name, t] : opt.transforms) specs[parameter_index(specs, name, law)].transform = t;
+    for (const auto& [name, t] : opt.transforms)
+      specs[parameter_index(specs, name, law)].transform = t;
     for (const auto& [name, b] : opt.bounds) {
       auto& s = specs[parameter_index(specs, name, law)];
       s.lower = b.first;
@@ -75,13 +76,14 @@ struct FitProblem {
     target.resize(static_cast<std::size_t>(y.size()));
     for (Eigen::Index r = 0; r < y.size(); ++r) {
       if (!std::isfinite(y(r))) {
-        throw DataError("target '" + target_col + "' is not finite at row " + std::to_string(r + 1) +
-                        " of " + table.label());
+        throw DataError("target '" + target_col + "' is not finite at row " +
+                        std::to_string(r + 1) + " of " + table.label());
       }
       if (space == Space::kLog && !(y(r) > 0.0)) {
-        throw DataError("target '" + target_col + "' must be positive to fit in log space, but row " +
-                        std::to_string(r + 1) + " of " + table.label() + " has " +
-                        BoundInputs<L>::fmt_double(y(r)) + " (use --space linear)");
+        throw DataError("target '" + target_col +
+                        "' must be positive to fit in log space, but row " + std::to_string(r + 1) +
+                        " of " + table.label() + " has " + BoundInputs<L>::fmt_double(y(r)) +
+                        " (use --space linear)");
       }
       target[static_cast<std::size_t>(r)] = space == Space::kLog ? std::log(y(r)) : y(r);
     }
@@ -90,8 +92,9 @@ struct FitProblem {
       weights.assign(w.data(), w.data() + w.size());
       for (std::size_t r = 0; r < weights.size(); ++r) {
         if (!std::isfinite(weights[r]) || weights[r] < 0.0) {
-          throw DataError("weight column '" + *opt.weights + "' must be finite and nonnegative; row " +
-                          std::to_string(r + 1) + " of " + table.label() + " is not");
+          throw DataError("weight column '" + *opt.weights +
+                          "' must be finite and nonnegative; row " + std::to_string(r + 1) +
+                          " of " + table.label() + " is not");
         }
       }
     }

@@ -37,11 +37,14 @@ inline std::string brief_report(const FitResult& r) {
 inline std::string full_report(const FitResult& r) {
   std::string s;
   s += fmt::format("law        {}\n", r.law);
-  s += fmt::format("status     {}{}\n", to_string(r.status), r.message.empty() ? "" : " (" + r.message + ")");
+  s += fmt::format("status     {}{}\n", to_string(r.status),
+                   r.message.empty() ? "" : " (" + r.message + ")");
   s += fmt::format("objective  {} = {}\n", objective_label(r), format_value(r.objective_value, 11));
-  s += fmt::format("points     {} (RSS {} in the fitted space)\n", r.points, format_value(r.rss, 8));
-  s += fmt::format("starts     {} tried, {} not finite; best from start #{}; {} iterations; {:.2f} s\n",
-                   r.starts_tried, r.starts_failed, r.best_start + 1, r.iterations, r.seconds);
+  s +=
+      fmt::format("points     {} (RSS {} in the fitted space)\n", r.points, format_value(r.rss, 8));
+  s += fmt::format(
+      "starts     {} tried, {} not finite; best from start #{}; {} iterations; {:.2f} s\n",
+      r.starts_tried, r.starts_failed, r.best_start + 1, r.iterations, r.seconds);
   s += fmt::format("\n{:<12} {:>14} {:>12}  {}\n", "parameter", "value", "std. error", "note");
   for (std::size_t i = 0; i < r.names.size(); ++i) {
     std::string note;
@@ -51,7 +54,8 @@ inline std::string full_report(const FitResult& r) {
     s += fmt::format("{:<12} {:>14} {:>12}  {}\n", r.names[i], format_value(r.parameters[i], 8),
                      r.fixed[i] ? "-" : format_value(r.standard_errors[i], 4), note);
   }
-  if (!r.covariance_ok) s += fmt::format("\nstandard errors unavailable: {}\n", r.covariance_message);
+  if (!r.covariance_ok)
+    s += fmt::format("\nstandard errors unavailable: {}\n", r.covariance_message);
   return s;
 }
 

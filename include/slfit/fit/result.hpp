@@ -25,9 +25,12 @@ enum class FitStatus {
 
 inline std::string_view to_string(FitStatus s) {
   switch (s) {
-    case FitStatus::kConverged: return "converged";
-    case FitStatus::kNotConverged: return "not converged";
-    case FitStatus::kFailed: return "failed";
+    case FitStatus::kConverged:
+      return "converged";
+    case FitStatus::kNotConverged:
+      return "not converged";
+    case FitStatus::kFailed:
+      return "failed";
   }
   return "?";
 }
@@ -56,10 +59,10 @@ struct FitResult {
   std::string covariance_message;
 
   int starts_tried = 0;
-  int starts_failed = 0;     // starts whose objective was not finite
-  int best_start = -1;       // index into the start list
+  int starts_failed = 0;                 // starts whose objective was not finite
+  int best_start = -1;                   // index into the start list
   std::vector<double> best_start_point;  // natural units
-  int iterations = 0;        // solver iterations at the best start, polish included
+  int iterations = 0;                    // solver iterations at the best start, polish included
   double seconds = 0.0;
 
   std::vector<double> residuals;  // prediction minus target, in the fitted space, per row
@@ -89,9 +92,15 @@ inline double objective_value(Objective kind, double delta, const std::vector<do
     const double a = std::abs(r[i]);
     double rho = 0.0;
     switch (kind) {
-      case Objective::kSquared: rho = a * a; break;
-      case Objective::kHuber: rho = a <= delta ? 0.5 * a * a : delta * (a - 0.5 * delta); break;
-      case Objective::kAbsolute: rho = a; break;
+      case Objective::kSquared:
+        rho = a * a;
+        break;
+      case Objective::kHuber:
+        rho = a <= delta ? 0.5 * a * a : delta * (a - 0.5 * delta);
+        break;
+      case Objective::kAbsolute:
+        rho = a;
+        break;
     }
     sum += (w.empty() ? 1.0 : w[i]) * rho;
   }

@@ -50,7 +50,8 @@ std::vector<std::vector<double>> make_starts(const FitProblem<L>& problem, const
     std::vector<double> inside;
     for (double v : axes[i])
       if (v >= specs[i].lower && v <= specs[i].upper) inside.push_back(v);
-    if (inside.empty()) inside.push_back(std::clamp(specs[i].value, specs[i].lower, specs[i].upper));
+    if (inside.empty())
+      inside.push_back(std::clamp(specs[i].value, specs[i].lower, specs[i].upper));
     axes[i] = std::move(inside);
     if (problem.is_fixed[i]) axes[i] = {problem.fixed_values[i]};
   }
@@ -113,7 +114,8 @@ std::vector<std::vector<double>> make_starts(const FitProblem<L>& problem, const
   for (std::size_t n = 0; n < starts.size(); ++n) {
     for (std::size_t i = 0; i < k; ++i) {
       // A grid value of 0 for a log-transformed scale would be log(0): refuse it clearly.
-      FitProblem<L>::check_value(specs[i], starts[n][i], "start " + std::to_string(n + 1) + " value");
+      FitProblem<L>::check_value(specs[i], starts[n][i],
+                                 "start " + std::to_string(n + 1) + " value");
     }
   }
   return starts;

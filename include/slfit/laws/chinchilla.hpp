@@ -29,25 +29,45 @@ struct Chinchilla {
   enum Parameter : int { kE, kA, kB, kAlpha, kBeta };
 
   static std::array<InputSpec, 2> inputs() {
-    return {{{"N", "parameters (all, including embeddings)", true},
-             {"D", "training tokens", true}}};
+    return {
+        {{"N", "parameters (all, including embeddings)", true}, {"D", "training tokens", true}}};
   }
 
   static std::vector<ParameterSpec> parameters() {
     return {
-        {.name = "E", .value = 1.69, .lower = 0.0, .transform = Transform::kLog,
+        {.name = "E",
+         .value = 1.69,
+         .lower = 0.0,
+         .transform = Transform::kLog,
          .grid = {std::exp(-1.0), std::exp(0.0), std::exp(1.0)},
-         .meaning = "irreducible loss", .linear = true},
-        {.name = "A", .value = 406.4, .lower = 0.0, .transform = Transform::kLog,
+         .meaning = "irreducible loss",
+         .linear = true},
+        {.name = "A",
+         .value = 406.4,
+         .lower = 0.0,
+         .transform = Transform::kLog,
          .grid = {std::exp(0.0), std::exp(5.0), std::exp(10.0), std::exp(15.0)},
-         .meaning = "scale of the model-size term", .linear = true},
-        {.name = "B", .value = 410.7, .lower = 0.0, .transform = Transform::kLog,
+         .meaning = "scale of the model-size term",
+         .linear = true},
+        {.name = "B",
+         .value = 410.7,
+         .lower = 0.0,
+         .transform = Transform::kLog,
          .grid = {std::exp(0.0), std::exp(5.0), std::exp(10.0), std::exp(15.0)},
-         .meaning = "scale of the data term", .linear = true},
-        {.name = "alpha", .value = 0.34, .lower = 0.0, .upper = 5.0,
-         .grid = {0.0, 0.5, 1.0}, .meaning = "exponent of N"},
-        {.name = "beta", .value = 0.28, .lower = 0.0, .upper = 5.0,
-         .grid = {0.0, 0.5, 1.0}, .meaning = "exponent of D"},
+         .meaning = "scale of the data term",
+         .linear = true},
+        {.name = "alpha",
+         .value = 0.34,
+         .lower = 0.0,
+         .upper = 5.0,
+         .grid = {0.0, 0.5, 1.0},
+         .meaning = "exponent of N"},
+        {.name = "beta",
+         .value = 0.28,
+         .lower = 0.0,
+         .upper = 5.0,
+         .grid = {0.0, 0.5, 1.0},
+         .meaning = "exponent of D"},
     };
   }
 
@@ -89,7 +109,10 @@ struct Chinchilla {
          "paper",
          "E = exp(0.5267228), A = exp(6.0073404), B = exp(6.0179186)"},
         {"epoch2024",
-         {{"E", 1.81686}, {"A", 482.00572}, {"B", 2085.43420}, {"alpha", 0.34781},
+         {{"E", 1.81686},
+          {"A", 482.00572},
+          {"B", 2085.43420},
+          {"alpha", 0.34781},
           {"beta", 0.36585}},
          "Besiroglu et al. 2024 (arXiv 2404.10102), refit of Hoffmann et al.'s Figure 4 data",
          "paper",

@@ -17,7 +17,11 @@
 #include "slfit/core/simulate.hpp"
 #include "slfit/detail/text.hpp"
 #include "slfit/fit/fit.hpp"
+#include "slfit/laws/capybara.hpp"
 #include "slfit/laws/chinchilla.hpp"
+#include "slfit/laws/kumar.hpp"
+#include "slfit/laws/qat_group.hpp"
+#include "slfit/laws/qid.hpp"
 
 namespace slfit {
 
@@ -45,8 +49,8 @@ struct LawEntry {
     for (std::size_t i = 0; i < parameters.size(); ++i)
       if (parameters[i].name == pname) return i;
     throw UsageError("unknown parameter '" + std::string(pname) + "' for law '" + name + "'" +
-                     detail::did_you_mean(pname, parameter_names()) + "; parameters are: " +
-                     detail::join(parameter_names()));
+                     detail::did_you_mean(pname, parameter_names()) +
+                     "; parameters are: " + detail::join(parameter_names()));
   }
   const Preset& find_preset(std::string_view pname) const {
     for (const auto& p : presets)
@@ -84,7 +88,10 @@ LawEntry make_law_entry() {
 }
 
 inline const std::vector<LawEntry>& builtin_laws() {
-  static const std::vector<LawEntry> laws = {make_law_entry<Chinchilla>()};
+  static const std::vector<LawEntry> laws = {
+      make_law_entry<Chinchilla>(), make_law_entry<KumarPtq>(), make_law_entry<KumarQat>(),
+      make_law_entry<Kumar>(),      make_law_entry<Qid>(),      make_law_entry<PythiaKaplan>(),
+      make_law_entry<Capybara>(),   make_law_entry<QatGroup>(), make_law_entry<QatFull>()};
   return laws;
 }
 

@@ -31,7 +31,8 @@ Eigen::MatrixXd residual_jacobian(const FitProblem<L>& problem, const std::vecto
   constexpr int K = L::kNumParameters;
   using Jet = ceres::Jet<double, K>;
   std::array<Jet, K> pj;
-  for (int i = 0; i < K; ++i) pj[static_cast<std::size_t>(i)] = Jet(p[static_cast<std::size_t>(i)], i);
+  for (int i = 0; i < K; ++i)
+    pj[static_cast<std::size_t>(i)] = Jet(p[static_cast<std::size_t>(i)], i);
   Eigen::MatrixXd j(static_cast<Eigen::Index>(problem.rows.size()), K);
   for (std::size_t r = 0; r < problem.rows.size(); ++r) {
     const Jet res = row_residual<L>(pj.data(), problem.rows[r], problem.target[r], problem.space);
@@ -67,7 +68,8 @@ CovarianceResult covariance(const FitProblem<L>& problem, const std::vector<doub
   for (Eigen::Index row = 0; row < n; ++row) {
     const double w = problem.weights.empty() ? 1.0 : problem.weights[static_cast<std::size_t>(row)];
     const double sw = std::sqrt(w);
-    for (Eigen::Index c = 0; c < k; ++c) j(row, c) = sw * full(row, free[static_cast<std::size_t>(c)]);
+    for (Eigen::Index c = 0; c < k; ++c)
+      j(row, c) = sw * full(row, free[static_cast<std::size_t>(c)]);
     rss += w * r[static_cast<std::size_t>(row)] * r[static_cast<std::size_t>(row)];
   }
   if (!j.allFinite()) {
@@ -79,7 +81,9 @@ CovarianceResult covariance(const FitProblem<L>& problem, const std::vector<doub
   std::string unidentified;
   for (Eigen::Index c = 0; c < k; ++c) {
     if (scale(c) == 0.0) {
-      unidentified += (unidentified.empty() ? "" : ", ") + problem.specs[static_cast<std::size_t>(free[static_cast<std::size_t>(c)])].name;
+      unidentified +=
+          (unidentified.empty() ? "" : ", ") +
+          problem.specs[static_cast<std::size_t>(free[static_cast<std::size_t>(c)])].name;
       scale(c) = 1.0;
     }
   }
@@ -92,10 +96,13 @@ CovarianceResult covariance(const FitProblem<L>& problem, const std::vector<doub
       // The weakest direction's largest components name the culprits.
       const Eigen::VectorXd v = svd.matrixV().col(k - 1).cwiseAbs();
       for (Eigen::Index c = 0; c < k; ++c)
-        if (v(c) > 0.3) unidentified += (unidentified.empty() ? "" : ", ") + problem.specs[static_cast<std::size_t>(free[static_cast<std::size_t>(c)])].name;
+        if (v(c) > 0.3)
+          unidentified +=
+              (unidentified.empty() ? "" : ", ") +
+              problem.specs[static_cast<std::size_t>(free[static_cast<std::size_t>(c)])].name;
     }
-    out.message = "singular: the data do not identify " + unidentified +
-                  " (J^T J condition " + std::to_string(cond) + ")";
+    out.message = "singular: the data do not identify " + unidentified + " (J^T J condition " +
+                  std::to_string(cond) + ")";
     return out;
   }
   const double s2 = rss / static_cast<double>(n - k);
@@ -104,7 +111,8 @@ CovarianceResult covariance(const FitProblem<L>& problem, const std::vector<doub
   inv = scale.cwiseInverse().asDiagonal() * inv * scale.cwiseInverse().asDiagonal();
   for (Eigen::Index a = 0; a < k; ++a)
     for (Eigen::Index b = 0; b < k; ++b)
-      out.covariance(free[static_cast<std::size_t>(a)], free[static_cast<std::size_t>(b)]) = s2 * inv(a, b);
+      out.covariance(free[static_cast<std::size_t>(a)], free[static_cast<std::size_t>(b)]) =
+          s2 * inv(a, b);
   out.ok = out.covariance.allFinite();
   if (!out.ok) out.message = "the covariance is not finite";
   return out;
