@@ -2,12 +2,16 @@
 // The umbrella header; link slfit::slfit (Eigen, Ceres, fmt). See README.md and docs/.
 #pragma once
 
+#include "slfit/analysis/capybara.hpp"
+#include "slfit/analysis/chinchilla.hpp"
+#include "slfit/analysis/kumar.hpp"
 #include "slfit/core/error.hpp"
 #include "slfit/core/expression.hpp"
 #include "slfit/core/law.hpp"
 #include "slfit/core/parameter.hpp"
 #include "slfit/core/simulate.hpp"
 #include "slfit/core/table.hpp"
+#include "slfit/fit/by_group.hpp"
 #include "slfit/fit/fit.hpp"
 #include "slfit/fit/options.hpp"
 #include "slfit/fit/report.hpp"

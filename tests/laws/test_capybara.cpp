@@ -1,11 +1,8 @@
 // Tests of the Capybara law (Sun et al. 2025): check values from LAWS.md section 4, float format
 // parsing, the optimal exponent/mantissa split, the critical data size, autodiff derivatives,
 // vectorized evaluation, recovery of the precision constants, and bad input.
-#include <ceres/jet.h>
-
 #include <array>
 #include <cmath>
-#include <limits>
 #include <string>
 #include <vector>
 
@@ -14,6 +11,7 @@
 #include "slfit/core/table.hpp"
 #include "slfit/fit/fit.hpp"
 #include "slfit/laws/capybara.hpp"
+#include "support/law_checks.hpp"
 
 // Catch comes last: Ceres pulls in glog, whose CHECK macro would otherwise replace Catch's.
 #include <catch2/catch.hpp>
@@ -23,8 +21,6 @@ using slfit::Capybara;
 using slfit::FloatFormat;
 
 namespace {
-
-constexpr int K = Capybara::kNumParameters;
 
 bool matches_printed(double value, double printed, int decimals) {
   return std::abs(value - printed) <= 0.5 * std::pow(10.0, -decimals);
@@ -192,53 +188,9 @@ TEST_CASE("capybara: critical data size", "[capybara]") {
   CHECK_THROWS_AS(slfit::capybara_critical_data(p, 0, 4, 3, 128), slfit::DataError);
 }
 
-namespace {
-
-using Jet = ceres::Jet<double, K>;
-
-template <class T>
-T value_at(const std::array<slfit::Transform, K>& tr, const T* u, const slfit::RowView<5>& row) {
-  std::array<T, K> p;
-  for (std::size_t i = 0; i < p.size(); ++i) p[i] = slfit::to_natural(tr[i], u[i]);
-  return T(Capybara::formula(p.data(), row));
-}
-
-void check_gradient(const std::array<slfit::Transform, K>& tr, const std::vector<double>& natural,
-                    const slfit::RowView<5>& row) {
-  std::array<double, K> u{};
-  std::array<Jet, K> uj;
-  for (int i = 0; i < K; ++i) {
-    const auto s = static_cast<std::size_t>(i);
-    u[s] = slfit::to_internal(tr[s], natural[s]);
-    uj[s] = Jet(u[s], i);
-  }
-  const Jet f = value_at(tr, uj.data(), row);
-  const double f0 = value_at(tr, u.data(), row);
-  REQUIRE(std::isfinite(f0));
-  CHECK(f.a == Approx(f0).epsilon(1e-14));
-  constexpr double kEps = std::numeric_limits<double>::epsilon();
-  for (int i = 0; i < K; ++i) {
-    const auto s = static_cast<std::size_t>(i);
-    const double h = 1e-5 * std::max(std::abs(u[s]), 1e-2);
-    auto up = u, down = u;
-    up[s] += h;
-    down[s] -= h;
-    const double fd =
-        (value_at(tr, up.data(), row) - value_at(tr, down.data(), row)) / (up[s] - down[s]);
-    const double tol = 1e-6 * std::abs(f.v(i)) + 64.0 * kEps * std::abs(f0) / h;
-    INFO("parameter " << Capybara::parameters()[s].name << ": autodiff " << f.v(i)
-                      << ", central difference " << fd);
-    CHECK(std::abs(f.v(i) - fd) <= tol);
-  }
-}
-
-}  // namespace
-
 TEST_CASE("capybara: autodiff gradients match central differences", "[capybara]") {
-  std::array<slfit::Transform, K> identity, declared;
-  identity.fill(slfit::Transform::kIdentity);
-  const auto specs = Capybara::parameters();
-  for (std::size_t i = 0; i < declared.size(); ++i) declared[i] = specs[i].transform;
+  const auto identity = slfit::testing::identity_transforms<Capybara>();
+  const auto declared = slfit::testing::declared_transforms<Capybara>();
   const std::vector<std::vector<double>> params = {sun2025(),
                                                    {10, 0.4, 1e3, 0.3, 1.5, 50, 1.0, 1.5}};
   const std::vector<std::array<double, 5>> xs = {{679477248, 104857600000, 4, 3, 128},
@@ -250,8 +202,8 @@ TEST_CASE("capybara: autodiff gradients match central differences", "[capybara]"
       INFO("n=" << p[0] << " at N=" << x[0] << " D=" << x[1] << " E=" << x[2] << " M=" << x[3]
                 << " B=" << x[4]);
       const auto row = row_of(x[0], x[1], x[2], x[3], x[4]);
-      check_gradient(identity, p, row);
-      check_gradient(declared, p, row);
+      slfit::testing::check_gradient<Capybara>(false, identity, p, row);
+      slfit::testing::check_gradient<Capybara>(false, declared, p, row);
     }
   }
 }

@@ -3,9 +3,7 @@
 #include <ceres/jet.h>
 
 #include <array>
-#include <catch2/catch.hpp>
 #include <cmath>
-#include <limits>
 #include <string>
 #include <vector>
 
@@ -13,6 +11,10 @@
 #include "slfit/core/parameter.hpp"
 #include "slfit/core/table.hpp"
 #include "slfit/laws/chinchilla.hpp"
+#include "support/law_checks.hpp"
+
+// Catch comes last: Ceres pulls in glog, whose CHECK macro would otherwise replace Catch's.
+#include <catch2/catch.hpp>
 
 using Catch::Contains;
 using slfit::Chinchilla;
@@ -115,51 +117,6 @@ TEST_CASE("chinchilla: log_formula is accurate where one term dominates", "[chin
 
 namespace {
 
-enum class Form { kFormula, kLogFormula };
-
-// The law's value at internal parameters u under the given transforms; T is double or Jet.
-template <class T>
-T value_at(Form form, const std::array<slfit::Transform, K>& transforms, const T* u,
-           const slfit::RowView<2>& row) {
-  std::array<T, K> p;
-  for (std::size_t i = 0; i < p.size(); ++i) p[i] = slfit::to_natural(transforms[i], u[i]);
-  return form == Form::kFormula ? T(Chinchilla::formula(p.data(), row))
-                                : Chinchilla::log_formula(p.data(), row);
-}
-
-// Compares the autodiff gradient with central differences in internal units.
-void check_gradient(Form form, const std::array<slfit::Transform, K>& transforms,
-                    const std::vector<double>& natural, const slfit::RowView<2>& row) {
-  std::array<double, K> u{};
-  std::array<Jet, K> uj;
-  for (int i = 0; i < K; ++i) {
-    const auto s = static_cast<std::size_t>(i);
-    u[s] = slfit::to_internal(transforms[s], natural[s]);
-    uj[s] = Jet(u[s], i);
-  }
-  const Jet f = value_at(form, transforms, uj.data(), row);
-  const double f0 = value_at(form, transforms, u.data(), row);
-  REQUIRE(std::isfinite(f.a));
-  CHECK(f.a == Approx(f0).epsilon(1e-15));
-  constexpr double kEps = std::numeric_limits<double>::epsilon();
-  for (int i = 0; i < K; ++i) {
-    const auto s = static_cast<std::size_t>(i);
-    const double h = 1e-5 * std::max(std::abs(u[s]), 1e-2);
-    auto up = u, down = u;
-    up[s] += h;
-    down[s] -= h;
-    const double fd = (value_at(form, transforms, up.data(), row) -
-                       value_at(form, transforms, down.data(), row)) /
-                      (up[s] - down[s]);
-    const double ad = f.v(i);
-    // Relative 1e-6 on the derivative, with a floor for rounding in the difference quotient.
-    const double tol = 1e-6 * std::abs(ad) + 64.0 * kEps * std::abs(f0) / h;
-    INFO("parameter " << i << ": autodiff " << ad << ", central difference " << fd << ", tolerance "
-                      << tol);
-    CHECK(std::abs(ad - fd) <= tol);
-  }
-}
-
 std::vector<std::vector<double>> derivative_parameter_sets() {
   return {
       slfit::preset_values<Chinchilla>("hoffmann2022"),
@@ -184,16 +141,16 @@ TEST_CASE("chinchilla: autodiff gradients match central differences", "[chinchil
   constexpr auto L = Transform::kLog;
   struct Parameterization {
     const char* name;
-    Form form;
+    bool log_form;
     std::array<Transform, K> transforms;
   };
   const std::vector<Parameterization> parameterizations = {
-      {"natural, formula", Form::kFormula, {I, I, I, I, I}},
-      {"natural, log_formula", Form::kLogFormula, {I, I, I, I, I}},
-      {"log scales (law default), formula", Form::kFormula, {L, L, L, I, I}},
-      {"log scales (law default), log_formula", Form::kLogFormula, {L, L, L, I, I}},
-      {"everything in logs, formula", Form::kFormula, {L, L, L, L, L}},
-      {"everything in logs, log_formula", Form::kLogFormula, {L, L, L, L, L}},
+      {"natural, formula", false, {I, I, I, I, I}},
+      {"natural, log_formula", true, {I, I, I, I, I}},
+      {"log scales (law default), formula", false, {L, L, L, I, I}},
+      {"log scales (law default), log_formula", true, {L, L, L, I, I}},
+      {"everything in logs, formula", false, {L, L, L, L, L}},
+      {"everything in logs, log_formula", true, {L, L, L, L, L}},
   };
   // The law's own declared transforms are one of the parameterizations above.
   const auto specs = Chinchilla::parameters();
@@ -205,7 +162,7 @@ TEST_CASE("chinchilla: autodiff gradients match central differences", "[chinchil
       for (const auto& [n, d] : derivative_points()) {
         INFO(par.name << " at N=" << n << ", D=" << d << ", E=" << p[0] << ", A=" << p[1]
                       << ", B=" << p[2] << ", alpha=" << p[3] << ", beta=" << p[4]);
-        check_gradient(par.form, par.transforms, p, row_at(n, d));
+        slfit::testing::check_gradient<Chinchilla>(par.log_form, par.transforms, p, row_at(n, d));
       }
     }
   }

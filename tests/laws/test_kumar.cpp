@@ -1,11 +1,8 @@
 // Tests of Kumar et al.'s precision laws: check values from LAWS.md section 2, derivatives,
 // vectorized evaluation, recovery from simulated tables, and the domain of the offset form.
-#include <ceres/jet.h>
-
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <limits>
 #include <string>
 #include <vector>
 
@@ -16,6 +13,7 @@
 #include "slfit/fit/fit.hpp"
 #include "slfit/laws/chinchilla.hpp"
 #include "slfit/laws/kumar.hpp"
+#include "support/law_checks.hpp"
 
 // Catch comes last: Ceres pulls in glog, whose CHECK macro would otherwise replace Catch's.
 #include <catch2/catch.hpp>
@@ -216,59 +214,11 @@ TEST_CASE("kumar: presets", "[kumar]") {
 
 namespace {
 
-// The law's value (or log) at internal parameters u; T is double or Jet.
-template <class L, class T>
-T law_value(bool log_form, const std::vector<slfit::Transform>& transforms, const T* u,
-            const slfit::RowView<L::kNumInputs>& row) {
-  std::array<T, L::kNumParameters> p;
-  for (std::size_t i = 0; i < p.size(); ++i) p[i] = slfit::to_natural(transforms[i], u[i]);
-  return log_form ? T(L::log_formula(p.data(), row)) : T(L::formula(p.data(), row));
-}
-
-template <class L>
-void check_gradient(bool log_form, const std::vector<slfit::Transform>& transforms,
-                    const std::vector<double>& natural, const slfit::RowView<L::kNumInputs>& row) {
-  constexpr int K = L::kNumParameters;
-  using Jet = ceres::Jet<double, K>;
-  std::array<double, K> u{};
-  std::array<Jet, K> uj;
-  for (int i = 0; i < K; ++i) {
-    const auto s = static_cast<std::size_t>(i);
-    u[s] = slfit::to_internal(transforms[s], natural[s]);
-    uj[s] = Jet(u[s], i);
-  }
-  const Jet f = law_value<L>(log_form, transforms, uj.data(), row);
-  const double f0 = law_value<L>(log_form, transforms, u.data(), row);
-  REQUIRE(std::isfinite(f.a));
-  CHECK(f.a == Approx(f0).epsilon(1e-15));
-  constexpr double kEps = std::numeric_limits<double>::epsilon();
-  for (int i = 0; i < K; ++i) {
-    const auto s = static_cast<std::size_t>(i);
-    const double h = 1e-5 * std::max(std::abs(u[s]), 1e-2);
-    auto up = u, down = u;
-    up[s] += h;
-    down[s] -= h;
-    const double fd = (law_value<L>(log_form, transforms, up.data(), row) -
-                       law_value<L>(log_form, transforms, down.data(), row)) /
-                      (up[s] - down[s]);
-    const double ad = f.v(i);
-    const double tol = 1e-6 * std::abs(ad) + 64.0 * kEps * std::abs(f0) / h;
-    INFO("parameter " << L::parameters()[s].name << ": autodiff " << ad << ", central difference "
-                      << fd << ", tolerance " << tol);
-    CHECK(std::abs(ad - fd) <= tol);
-  }
-  // A derivative that is identically zero would pass the comparison above trivially.
-  double norm = 0.0;
-  for (int i = 0; i < K; ++i) norm += std::abs(f.v(i));
-  CHECK(norm > 0.0);
-}
-
 template <class L>
 void check_gradients(const std::vector<std::vector<double>>& param_sets,
                      const std::vector<std::array<double, L::kNumInputs>>& points) {
-  std::vector<slfit::Transform> natural(L::kNumParameters, slfit::Transform::kIdentity);
-  std::vector<slfit::Transform> declared;
-  for (const auto& s : L::parameters()) declared.push_back(s.transform);
+  const auto natural = slfit::testing::identity_transforms<L>();
+  const auto declared = slfit::testing::declared_transforms<L>();
   for (const auto* transforms : {&natural, &declared}) {
     for (bool log_form : {false, true}) {
       for (const auto& p : param_sets) {
@@ -276,7 +226,8 @@ void check_gradients(const std::vector<std::vector<double>>& param_sets,
           INFO(L::kName << (transforms == &natural ? ", natural" : ", declared transforms")
                         << (log_form ? ", log_formula" : ", formula") << ", point " << x[0] << " "
                         << x[1] << " " << x[2]);
-          check_gradient<L>(log_form, *transforms, p, make_row<L::kNumInputs>(x, L::inputs()));
+          slfit::testing::check_gradient<L>(log_form, *transforms, p,
+                                            make_row<L::kNumInputs>(x, L::inputs()));
         }
       }
     }

@@ -1,11 +1,8 @@
 // Tests of Chen et al.'s QAT laws: check values from LAWS.md section 5, the presets and their
 // caveat, the weight/activation decomposition, the effective-parameter multiplier, autodiff
 // derivatives, vectorized evaluation, recovery from a simulated table, and bad group sizes.
-#include <ceres/jet.h>
-
 #include <array>
 #include <cmath>
-#include <limits>
 #include <string>
 #include <vector>
 
@@ -14,6 +11,7 @@
 #include "slfit/core/table.hpp"
 #include "slfit/fit/fit.hpp"
 #include "slfit/laws/qat_group.hpp"
+#include "support/law_checks.hpp"
 
 // Catch comes last: Ceres pulls in glog, whose CHECK macro would otherwise replace Catch's.
 #include <catch2/catch.hpp>
@@ -185,53 +183,6 @@ TEST_CASE("qat-group: effective-parameter multiplier", "[qat]") {
   CHECK_THROWS_WITH(slfit::qat_effective_multiplier(f, 1e9, 1e10, 1), Contains("input 'G'"));
 }
 
-namespace {
-
-template <class L>
-void check_gradient(bool log_form, bool declared, const std::vector<double>& natural,
-                    const slfit::RowView<3>& row) {
-  constexpr int K = L::kNumParameters;
-  using Jet = ceres::Jet<double, K>;
-  std::array<slfit::Transform, K> tr;
-  const auto specs = L::parameters();
-  for (std::size_t i = 0; i < tr.size(); ++i)
-    tr[i] = declared ? specs[i].transform : slfit::Transform::kIdentity;
-  const auto value = [&](const auto* u) {
-    using T = std::remove_cv_t<std::remove_pointer_t<decltype(u)>>;
-    std::array<T, K> p;
-    for (std::size_t i = 0; i < p.size(); ++i) p[i] = slfit::to_natural(tr[i], u[i]);
-    if constexpr (slfit::HasLogFormula<L>) {
-      if (log_form) return T(L::log_formula(p.data(), row));
-    }
-    return T(L::formula(p.data(), row));
-  };
-  std::array<double, K> u{};
-  std::array<Jet, K> uj;
-  for (int i = 0; i < K; ++i) {
-    const auto s = static_cast<std::size_t>(i);
-    u[s] = slfit::to_internal(tr[s], natural[s]);
-    uj[s] = Jet(u[s], i);
-  }
-  const Jet f = value(uj.data());
-  const double f0 = value(u.data());
-  REQUIRE(std::isfinite(f0));
-  CHECK(f.a == Approx(f0).epsilon(1e-14));
-  constexpr double kEps = std::numeric_limits<double>::epsilon();
-  for (int i = 0; i < K; ++i) {
-    const auto s = static_cast<std::size_t>(i);
-    const double h = 1e-5 * std::max(std::abs(u[s]), 1e-2);
-    auto up = u, down = u;
-    up[s] += h;
-    down[s] -= h;
-    const double fd = (value(up.data()) - value(down.data())) / (up[s] - down[s]);
-    const double tol = 1e-6 * std::abs(f.v(i)) + 64.0 * kEps * std::abs(f0) / h;
-    INFO("parameter " << specs[s].name << ": autodiff " << f.v(i) << ", central difference " << fd);
-    CHECK(std::abs(f.v(i) - fd) <= tol);
-  }
-}
-
-}  // namespace
-
 TEST_CASE("qat-group and qat-full: autodiff gradients match central differences", "[qat]") {
   const std::vector<std::array<double, 3>> xs = {
       {595e6, 100e9, 32}, {74e6, 10e9, 128}, {7e9, 1e12, 2.5}, {1e11, 1e14, 4096}};
@@ -240,9 +191,14 @@ TEST_CASE("qat-group and qat-full: autodiff gradients match central differences"
       INFO(name << " at N=" << x[0] << " D=" << x[1] << " G=" << x[2]);
       const auto row = row_of(x[0], x[1], x[2]);
       for (bool declared : {false, true}) {
+        const auto group_transforms = declared ? slfit::testing::declared_transforms<QatGroup>()
+                                               : slfit::testing::identity_transforms<QatGroup>();
+        const auto full_transforms = declared ? slfit::testing::declared_transforms<QatFull>()
+                                              : slfit::testing::identity_transforms<QatFull>();
         for (bool log_form : {false, true})
-          check_gradient<QatGroup>(log_form, declared, slfit::preset_values<QatGroup>(name), row);
-        check_gradient<QatFull>(false, declared, full_params(name), row);
+          slfit::testing::check_gradient<QatGroup>(log_form, group_transforms,
+                                                   slfit::preset_values<QatGroup>(name), row);
+        slfit::testing::check_gradient<QatFull>(false, full_transforms, full_params(name), row);
       }
     }
   }

@@ -1,11 +1,8 @@
 // Tests of the QiD law and the 16-bit Pythia base law (Ouyang et al. 2024): check values from
 // LAWS.md section 3, the token inversion, autodiff derivatives, vectorized evaluation, recovery of
 // the constants from a simulated table, and bad input.
-#include <ceres/jet.h>
-
 #include <array>
 #include <cmath>
-#include <limits>
 #include <string>
 #include <vector>
 
@@ -14,6 +11,7 @@
 #include "slfit/core/table.hpp"
 #include "slfit/fit/fit.hpp"
 #include "slfit/laws/qid.hpp"
+#include "support/law_checks.hpp"
 
 // Catch comes last: Ceres pulls in glog, whose CHECK macro would otherwise replace Catch's.
 #include <catch2/catch.hpp>
@@ -38,63 +36,6 @@ slfit::RowView<L::kNumInputs> row_of(const std::array<double, L::kNumInputs>& x)
     row.logs[i] = specs[i].positive ? std::log(x[i]) : 0.0;
   }
   return row;
-}
-
-// Autodiff gradient of the formula (or its log form) in internal units against central
-// differences, for the given transforms.
-template <class L>
-void check_gradient(bool log_form, const std::array<slfit::Transform, L::kNumParameters>& tr,
-                    const std::vector<double>& natural, const slfit::RowView<L::kNumInputs>& row) {
-  constexpr int K = L::kNumParameters;
-  using Jet = ceres::Jet<double, K>;
-  const auto value = [&](const auto* u) {
-    using T = std::remove_cv_t<std::remove_pointer_t<decltype(u)>>;
-    std::array<T, K> p;
-    for (std::size_t i = 0; i < p.size(); ++i) p[i] = slfit::to_natural(tr[i], u[i]);
-    if constexpr (slfit::HasLogFormula<L>) {
-      if (log_form) return T(L::log_formula(p.data(), row));
-    }
-    return T(L::formula(p.data(), row));
-  };
-  std::array<double, K> u{};
-  std::array<Jet, K> uj;
-  for (int i = 0; i < K; ++i) {
-    const auto s = static_cast<std::size_t>(i);
-    u[s] = slfit::to_internal(tr[s], natural[s]);
-    uj[s] = Jet(u[s], i);
-  }
-  const Jet f = value(uj.data());
-  const double f0 = value(u.data());
-  REQUIRE(std::isfinite(f0));
-  CHECK(f.a == Approx(f0).epsilon(1e-14));
-  constexpr double kEps = std::numeric_limits<double>::epsilon();
-  for (int i = 0; i < K; ++i) {
-    const auto s = static_cast<std::size_t>(i);
-    const double h = 1e-5 * std::max(std::abs(u[s]), 1e-2);
-    auto up = u, down = u;
-    up[s] += h;
-    down[s] -= h;
-    const double fd = (value(up.data()) - value(down.data())) / (up[s] - down[s]);
-    const double tol = 1e-6 * std::abs(f.v(i)) + 64.0 * kEps * std::abs(f0) / h;
-    INFO("parameter " << L::parameters()[s].name << ": autodiff " << f.v(i)
-                      << ", central difference " << fd);
-    CHECK(std::abs(f.v(i) - fd) <= tol);
-  }
-}
-
-template <class L>
-std::array<slfit::Transform, L::kNumParameters> declared_transforms() {
-  std::array<slfit::Transform, L::kNumParameters> out;
-  const auto specs = L::parameters();
-  for (std::size_t i = 0; i < out.size(); ++i) out[i] = specs[i].transform;
-  return out;
-}
-
-template <class L>
-std::array<slfit::Transform, L::kNumParameters> identity_transforms() {
-  std::array<slfit::Transform, L::kNumParameters> out;
-  out.fill(slfit::Transform::kIdentity);
-  return out;
 }
 
 }  // namespace
@@ -219,8 +160,10 @@ TEST_CASE("qid: autodiff gradients match central differences", "[qid]") {
          std::vector<std::array<double, 3>>{{160e6, 300e9, 4}, {12e9, 1e9, 2}, {405e9, 1e14, 3}}) {
       INFO("k=" << p[0] << " at N=" << x[0] << ", D=" << x[1] << ", P=" << x[2]);
       for (bool log_form : {false, true}) {
-        check_gradient<Qid>(log_form, identity_transforms<Qid>(), p, row_of<Qid>(x));
-        check_gradient<Qid>(log_form, declared_transforms<Qid>(), p, row_of<Qid>(x));
+        slfit::testing::check_gradient<Qid>(log_form, slfit::testing::identity_transforms<Qid>(), p,
+                                            row_of<Qid>(x));
+        slfit::testing::check_gradient<Qid>(log_form, slfit::testing::declared_transforms<Qid>(), p,
+                                            row_of<Qid>(x));
       }
     }
   }
@@ -234,10 +177,12 @@ TEST_CASE("pythia-kaplan: autodiff gradients match central differences", "[pythi
          std::vector<std::array<double, 2>>{{12e9, 300e9}, {70e6, 1e9}, {1e12, 1e14}}) {
       INFO("N_c=" << p[0] << " at N=" << x[0] << ", D=" << x[1]);
       for (bool log_form : {false, true}) {
-        check_gradient<PythiaKaplan>(log_form, identity_transforms<PythiaKaplan>(), p,
-                                     row_of<PythiaKaplan>(x));
-        check_gradient<PythiaKaplan>(log_form, declared_transforms<PythiaKaplan>(), p,
-                                     row_of<PythiaKaplan>(x));
+        slfit::testing::check_gradient<PythiaKaplan>(
+            log_form, slfit::testing::identity_transforms<PythiaKaplan>(), p,
+            row_of<PythiaKaplan>(x));
+        slfit::testing::check_gradient<PythiaKaplan>(
+            log_form, slfit::testing::declared_transforms<PythiaKaplan>(), p,
+            row_of<PythiaKaplan>(x));
       }
     }
   }

@@ -75,6 +75,12 @@ check_json chen.json "abs(j['rows'][0]['value']-0.044089)<=5e-7"
   && ok || bad "predict kumar-ptq"
 check_json kptq.json "abs(j['rows'][0]['value']-0.0955851)<=5e-8 and abs(j['rows'][1]['value']-0.0175861)<=5e-8"
 
+# Compute-optimal allocation (LAWS.md §1: N_opt 3.219e10, D_opt 2.982e12 at 5.76e23 FLOPs).
+"$slfit" optimal --law chinchilla --preset hoffmann2022 --quantity allocation --at C=5.76e23,1e24 --json \
+  >opt.json && ok || bad "optimal allocation"
+check_json opt.json "j['quantity']=='allocation' and len(j['rows'])==2 and round(j['rows'][0]['N']/1e7)==3219 and round(j['rows'][0]['D']/1e9)==2982 and abs(j['a']-0.451613)<=5e-7"
+expect_error 2 "not available yet" -- optimal --law qid --preset ouyang2024 --quantity tokens --at N=7e9
+
 # --- simulate, then fit it back -----------------------------------------------------------------
 "$slfit" simulate --law chinchilla --preset hoffmann2022 --at N=5e7,1e8,3e8,1e9,3e9,1e10 \
   --at D=1e9,3e9,1e10,3e10,1e11,3e11 --noise 0.005 --noise-kind multiplicative --seed 3 >sim.csv \
@@ -105,6 +111,31 @@ check_json tgt.json "j['objective']['kind']=='huber' and j['objective']['delta']
 "$slfit" fit --law chinchilla --data sim.csv --objective absolute --json >abs.json && ok || bad "absolute"
 check_json abs.json "j['objective']['kind']=='absolute' and j['converged']"
 "$slfit" fit --law chinchilla --data sim.csv >report.txt && grep -q "^alpha" report.txt && ok || bad "report"
+
+# Per-group fits: QiD one bit width at a time (gamma fixed: at one P, k and P^gamma are one factor).
+"$slfit" simulate --law qid --preset ouyang2024 --at N=1.6e8,4e8,1e9,2.8e9,6.9e9,1.2e10 \
+  --at D=1e10,3e10,1e11,3e11 --at P=2,3,4 --noise 0.05 --noise-kind multiplicative --seed 5 >qsim.csv
+"$slfit" fit --law qid --data qsim.csv --by P --fix gamma=5.4967 --json >by.json && ok || bad "--by"
+check_json by.json "[g['group'] for g in j]==[2,3,4] and all(g['by']=='P' and g['points']==24 and g['converged'] for g in j) and all(abs(g['parameters']['beta']-0.5251)<4*g['standard_errors']['beta'] for g in j)"
+"$slfit" fit --law qid --data qsim.csv --by P --fix gamma=5.4967 >by.txt && grep -q "^summary by P" by.txt \
+  && ok || bad "--by report"
+
+# Two-stage fit: a base law on full-precision rows, then the degradation law with the base fixed.
+"$slfit" simulate --law chinchilla --preset hoffmann2022 --at N=5e7,1e8,3e8,1e9,3e9 \
+  --at D=1e9,1e10,1e11 --seed 1 >base.csv
+"$slfit" fit --law chinchilla --data base.csv --json >base.json && ok || bad "stage 1"
+printf '{"A": 406.4, "B": 410.7, "E": 1.69, "alpha": 0.34, "beta": 0.28, "k": 0.1582, "gamma_N": 0.2186, "gamma_D": 0.0745, "gamma_G": 0.7779}' >truth.json
+"$slfit" simulate --law qat-full --params truth.json --at N=5e7,1e8,3e8,1e9,3e9 --at D=1e9,1e10,1e11 \
+  --at G=16,32,64,128,256 --noise 0.001 --seed 2 >quant.csv && ok || bad "simulate qat-full"
+"$slfit" fit --law qat-full --data quant.csv --fix-from base.json --json >stage2.json \
+  && ok || bad "stage 2 with --fix-from"
+check_json stage2.json "sorted(j['fixed'])==['A','B','E','alpha','beta'] and j['converged'] and abs(j['parameters']['gamma_G']-0.7779)<4*j['standard_errors']['gamma_G'] and abs(j['parameters']['gamma_N']-0.2186)<4*j['standard_errors']['gamma_N']"
+
+# Rows that cannot be fitted in log space are named, or left out on request.
+printf 'N,D,P,loss\n1e8,1e9,4,0.1\n2e8,1e9,4,-0.01\n3e8,1e9,4,0.05\n4e8,2e9,3,0.2\n5e8,3e9,2,0.5\n6e8,4e9,3,0.1\n' >neg.csv
+expect_error 1 "row 2 of table 'neg.csv' has -0.01" -- fit --law qid --data neg.csv
+"$slfit" fit --law qid --data neg.csv --skip-nonpositive --json >skip.json && ok || bad "--skip-nonpositive"
+check_json skip.json "j['dropped_rows']==[2] and j['points']==5"
 
 # Same command and seed: the same numbers twice (time aside).
 for i in 1 2; do

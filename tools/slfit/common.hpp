@@ -2,6 +2,7 @@
 // loading a table with --derive/--where/--target applied, and parameter files.
 #pragma once
 
+#include <algorithm>
 #include <charconv>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -42,6 +43,37 @@ inline std::pair<std::string, std::string> split_key_value(std::string_view text
     throw UsageError(flag + " expects NAME=VALUE, got '" + std::string(text) + "'");
   }
   return {trim(text.substr(0, eq)), trim(text.substr(eq + 1))};
+}
+
+// The parameters of a `fit --json` file (or a plain object) that law `law` also has, for
+// --fix-from: the second stage of a two-stage fit.
+inline std::vector<std::pair<std::string, double>> read_shared_params(const std::string& path,
+                                                                      const LawEntry& law) {
+  std::ifstream in(path);
+  if (!in) throw DataError("cannot open parameter file '" + path + "'");
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw DataError("parameter file '" + path + "' is not valid JSON: " + e.what());
+  }
+  if (j.is_array() && !j.empty()) j = j[0];
+  if (j.is_object() && j.contains("parameters")) j = j["parameters"];
+  if (!j.is_object()) throw DataError("parameter file '" + path + "' holds no parameter object");
+  std::vector<std::pair<std::string, double>> out;
+  const auto names = law.parameter_names();
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (std::find(names.begin(), names.end(), it.key()) == names.end()) continue;
+    if (!it.value().is_number()) {
+      throw DataError("parameter file '" + path + "': '" + it.key() + "' is not a number");
+    }
+    out.emplace_back(it.key(), it.value().get<double>());
+  }
+  if (out.empty()) {
+    throw UsageError("parameter file '" + path + "' shares no parameter with law '" + law.name +
+                     "' (" + detail::join(names) + ")");
+  }
+  return out;
 }
 
 inline void law_input_check(const LawEntry& law, const std::string& name) {

@@ -46,6 +46,7 @@ inline nlohmann::ordered_json fit_json(const FitResult& r) {
   j["rss"] = number_or_null(r.rss);
   j["at_bound"] = at_bound;
   j["fixed"] = fixed;
+  if (!r.dropped_rows.empty()) j["dropped_rows"] = r.dropped_rows;
   j["covariance_ok"] = r.covariance_ok;
   if (!r.covariance_ok) j["covariance_message"] = r.covariance_message;
   return j;

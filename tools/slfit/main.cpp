@@ -21,7 +21,8 @@ namespace {
 struct FitArgs {
   std::string law, data, target = "loss", objective = "squared", space = "log", starts = "default";
   std::vector<std::string> cols, derives, wheres, fixes, bounds, start_points;
-  std::string weights;
+  std::string weights, by, fix_from;
+  bool skip_nonpositive = false;
   double delta = 1e-3;
   std::uint64_t seed = 0;
   int threads = 0;
@@ -47,6 +48,11 @@ void add_fit_options(CLI::App* cmd, FitArgs& a) {
   cmd->add_option("--bound", a.bounds, "bounds of a parameter: NAME=LO:HI (inf allowed)");
   cmd->add_option("--weights", a.weights, "column of nonnegative row weights");
   cmd->add_option("--threads", a.threads, "threads for the starts (0: all cores)");
+  cmd->add_option("--by", a.by, "fit separately for each value of COLUMN");
+  cmd->add_option("--fix-from", a.fix_from,
+                  "fix every parameter this law shares with a fit --json file (two-stage fits)");
+  cmd->add_flag("--skip-nonpositive", a.skip_nonpositive,
+                "in log space, leave out rows whose target is <= 0 (and list them)");
   cmd->add_flag("--json", a.json, "print one JSON object");
 }
 
@@ -107,13 +113,64 @@ FitOptions fit_options(const FitArgs& a, const LawEntry& law, const std::string&
                       parse_bound(range.substr(colon + 1), "--bound " + name)};
   }
   if (!a.weights.empty()) o.weights = a.weights;
+  o.skip_nonpositive = a.skip_nonpositive;
+  if (!a.fix_from.empty()) {
+    const auto shared = read_shared_params(a.fix_from, law);
+    for (const auto& [name, value] : shared)
+      if (!o.fixed.count(name)) o.fixed[name] = value;  // an explicit --fix wins
+  }
   return o;
+}
+
+int run_fit_by(const FitArgs& a, const LawEntry& law, const Table& table, const FitOptions& o) {
+  const auto groups = fit_by_group(table, a.by, [&](const Table& t) { return law.fit(t, o); });
+  bool failed = false;
+  if (a.json) {
+    nlohmann::ordered_json out = nlohmann::ordered_json::array();
+    for (const auto& g : groups) {
+      nlohmann::ordered_json j;
+      j["by"] = g.column;
+      j["group"] = g.value;
+      const nlohmann::ordered_json fit = fit_json(g.fit);
+      for (auto it = fit.begin(); it != fit.end(); ++it) j[it.key()] = it.value();
+      out.push_back(j);
+    }
+    std::cout << out.dump(2) << "\n";
+  } else {
+    for (const auto& g : groups) {
+      std::cout << fmt::format("== {} = {} ({} rows)\n", g.column, format_group_value(g.value),
+                               g.rows)
+                << full_report(g.fit) << "\n";
+    }
+    std::cout << fmt::format("summary by {}:\n{:>10}", a.by, a.by);
+    for (const auto& n : law.parameter_names()) std::cout << fmt::format(" {:>12}", n);
+    std::cout << fmt::format(" {:>14} {}\n", "objective", "status");
+    for (const auto& g : groups) {
+      std::cout << fmt::format("{:>10}", format_group_value(g.value));
+      for (double v : g.fit.parameters) std::cout << fmt::format(" {:>12}", format_value(v));
+      std::cout << fmt::format(" {:>14} {}\n", format_value(g.fit.objective_value, 8),
+                               to_string(g.fit.status));
+    }
+  }
+  for (const auto& g : groups) {
+    if (g.fit.status == FitStatus::kFailed) failed = true;
+    if (g.fit.status == FitStatus::kNotConverged) {
+      std::cerr << "slfit: warning: group " << a.by << " = " << format_group_value(g.value)
+                << " did not converge: " << g.fit.message << "\n";
+    }
+  }
+  if (failed) {
+    std::cerr << "slfit: error: the fit failed for at least one group\n";
+    return 1;
+  }
+  return 0;
 }
 
 int run_fit(const FitArgs& a) {
   const LawEntry& law = find_law(a.law);
   LoadedTable t = load_table(a.data, a.derives, a.wheres, a.target);
   const FitOptions o = fit_options(a, law, t.target);
+  if (!a.by.empty()) return run_fit_by(a, law, t.table, o);
   const FitResult r = law.fit(t.table, o);
   if (a.json) {
     std::cout << fit_json(r).dump(2) << "\n";
@@ -203,6 +260,16 @@ std::vector<double> chosen_parameters(const LawEntry& law, const std::string& pr
   return preset.empty() ? read_params_file(params, law) : law.preset(preset);
 }
 
+// --law, --preset | --params, and the --at grid, shared by predict and simulate.
+void add_law_source_options(CLI::App* cmd, std::string& law, std::string& preset,
+                            std::string& params, std::vector<std::string>& at) {
+  cmd->add_option("--law", law, "law name (see `slfit laws`)")->required();
+  cmd->add_option("--preset", preset, "preset name");
+  cmd->add_option("--params", params, "JSON file with parameters (e.g. from fit --json)");
+  cmd->add_option("--at", at, "input values: NAME=V1,V2,... (repeat for a grid; format=E4M3)")
+      ->required();
+}
+
 int run_predict(const PredictArgs& a) {
   const LawEntry& law = find_law(a.law);
   const auto p = chosen_parameters(law, a.preset, a.params);
@@ -233,6 +300,74 @@ int run_predict(const PredictArgs& a) {
       std::cout << (a.csv ? fmt::format("{:.10g}", x) : fmt::format("{:>14.6g}", x)) << sep;
     }
     std::cout << (a.csv ? fmt::format("{:.10g}", v(r)) : fmt::format("{:>14.7g}", v(r))) << "\n";
+  }
+  return 0;
+}
+
+struct OptimalArgs {
+  std::string law, preset, params, quantity;
+  std::vector<std::string> at;
+  bool json = false;
+};
+
+// Named outputs of one optimal-quantity row.
+using Outputs = std::vector<std::pair<std::string, double>>;
+
+int run_optimal(const OptimalArgs& a) {
+  const LawEntry& law = find_law(a.law);
+  const auto p = chosen_parameters(law, a.preset, a.params);
+  if (a.quantity != "allocation" || law.name != "chinchilla") {
+    throw UsageError("optimal --quantity " + a.quantity + " for law '" + law.name +
+                     "' is not available yet; available: --law chinchilla --quantity allocation");
+  }
+  Axes axes;
+  for (const auto& f : a.at) {
+    auto [name, list] = split_key_value(f, "--at");
+    if (name != "C")
+      throw UsageError("optimal allocation takes --at C=FLOPS,..., not '" + name + "'");
+    std::vector<double> values;
+    std::stringstream ss(list);
+    std::string item;
+    while (std::getline(ss, item, ',')) values.push_back(parse_number(item, "--at C"));
+    axes.emplace_back("C", std::move(values));
+  }
+  if (axes.size() != 1) throw UsageError("optimal allocation needs exactly one --at C=FLOPS,...");
+  std::vector<Outputs> rows;
+  for (double c : axes[0].second) {
+    const Allocation x = chinchilla_allocation(p, c);
+    rows.push_back({{"C", c},
+                    {"N", x.N},
+                    {"D", x.D},
+                    {"tokens_per_parameter", x.tokens_per_parameter()},
+                    {"loss", x.loss}});
+  }
+  const AllocationExponents e = chinchilla_exponents(p);
+  if (a.json) {
+    nlohmann::ordered_json j;
+    j["law"] = law.name;
+    j["preset"] =
+        a.preset.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(a.preset);
+    j["quantity"] = a.quantity;
+    j["G"] = e.G;
+    j["a"] = e.a;
+    j["b"] = e.b;
+    j["rows"] = nlohmann::ordered_json::array();
+    for (const auto& r : rows) {
+      nlohmann::ordered_json row;
+      for (const auto& [k, v] : r) row[k] = number_or_null(v);
+      j["rows"].push_back(row);
+    }
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << fmt::format(
+      "compute-optimal allocation under C = 6ND: G = {:.6g}, a = {:.6g}, b = {:.6g}\n", e.G, e.a,
+      e.b);
+  for (const auto& [k, v] : rows.front()) std::cout << fmt::format("{:>22}", k);
+  std::cout << "\n";
+  for (const auto& r : rows) {
+    for (const auto& [k, v] : r) std::cout << fmt::format("{:>22.7g}", v);
+    std::cout << "\n";
   }
   return 0;
 }
@@ -335,27 +470,30 @@ int main(int argc, char** argv) {
       "Examples:\n"
       "  slfit fit --law chinchilla --data runs.csv --col N=params --col D=tokens\n"
       "  slfit fit --law chinchilla --data epoch.csv --col N=\"Model Size\" \\\n"
-      "      --derive 'D=\"Training FLOP\"/(6*\"Model Size\")' --where 'loss < 4' \\\n"
+      "      --derive 'D=\"Training FLOP\"/(6*\"Model Size\")' --where 'loss < 3.44' \\\n"
       "      --objective huber --delta 1e-3 --space log --starts hoffmann --json");
 
   PredictArgs pa;
   auto* predict = app.add_subcommand("predict", "evaluate a law with preset or fitted parameters");
-  predict->add_option("--law", pa.law, "law name")->required();
-  predict->add_option("--preset", pa.preset, "preset name");
-  predict->add_option("--params", pa.params, "JSON file with parameters (e.g. from fit --json)");
-  predict->add_option("--at", pa.at, "input values: NAME=V1,V2,... (repeat for a grid)")
-      ->required();
+  add_law_source_options(predict, pa.law, pa.preset, pa.params, pa.at);
   predict->add_flag("--json", pa.json, "print JSON");
   predict->add_flag("--csv", pa.csv, "print CSV");
   predict->footer(
       "Example:\n  slfit predict --law chinchilla --preset hoffmann2022 --at N=70e9 --at D=1.4e12");
 
+  OptimalArgs oa;
+  auto* optimal = app.add_subcommand("optimal", "optimal quantities of a law (allocation, ...)");
+  add_law_source_options(optimal, oa.law, oa.preset, oa.params, oa.at);
+  optimal->add_option("--quantity", oa.quantity, "allocation (chinchilla: N, D at compute C)")
+      ->required();
+  optimal->add_flag("--json", oa.json, "print JSON");
+  optimal->footer(
+      "Example:\n  slfit optimal --law chinchilla --preset hoffmann2022 --quantity allocation "
+      "--at C=5.76e23");
+
   SimulateArgs sa;
   auto* sim = app.add_subcommand("simulate", "CSV of a law evaluated on a grid, with seeded noise");
-  sim->add_option("--law", sa.law, "law name")->required();
-  sim->add_option("--preset", sa.preset, "preset name");
-  sim->add_option("--params", sa.params, "JSON file with parameters");
-  sim->add_option("--at", sa.at, "input values: NAME=V1,V2,... (repeat for a grid)")->required();
+  add_law_source_options(sim, sa.law, sa.preset, sa.params, sa.at);
   sim->add_option("--noise", sa.noise, "noise sigma")->capture_default_str();
   sim->add_option("--noise-kind", sa.noise_kind, "additive | multiplicative")
       ->capture_default_str();
@@ -379,6 +517,7 @@ int main(int argc, char** argv) {
     if (*fit) return run_fit(fa);
     if (*predict) return run_predict(pa);
     if (*sim) return run_simulate(sa);
+    if (*optimal) return run_optimal(oa);
     if (*demo) return run_demo(demo_seed);
   } catch (const slfit::UsageError& e) {
     std::cerr << "slfit: error: " << e.what() << "\n";

@@ -189,11 +189,44 @@ FitResult fit_from_starts(const FitProblem<L>& problem,
 template <Law L>
 FitResult fit(const Table& table, const FitOptions& opt = {}) {
   const auto t0 = std::chrono::steady_clock::now();
-  const FitProblem<L> problem(table, opt);
+  std::vector<Eigen::Index> dropped;
+  const Table* used = &table;
+  Table kept;
+  if (opt.skip_nonpositive && opt.space == Space::kLog) {
+    const std::string target = column_for(opt.columns, opt.target);
+    if (table.has(target)) {
+      const Array& y = table.column(target);
+      const Mask keep = y > 0.0;
+      for (Eigen::Index r = 0; r < y.size(); ++r)
+        if (!keep(r)) dropped.push_back(r + 1);
+      if (!dropped.empty()) {
+        kept = table.filter(keep);
+        used = &kept;
+      }
+    }
+  }
+  const FitProblem<L> problem(*used, opt);
   const auto starts = make_starts(problem, opt);
   FitResult r = fit_from_starts(problem, starts, opt);
+  r.dropped_rows = std::move(dropped);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
+}
+
+// Fixes, in `opt`, every parameter of `previous` whose name law L also has: the second stage of
+// a two-stage fit (a base law on full-precision rows, then a degradation law on top of it).
+// Returns the names fixed.
+template <Law L>
+std::vector<std::string> fix_shared_parameters(FitOptions& opt, const FitResult& previous) {
+  std::vector<std::string> fixed;
+  for (const auto& spec : L::parameters()) {
+    for (std::size_t i = 0; i < previous.names.size(); ++i) {
+      if (previous.names[i] != spec.name) continue;
+      opt.fixed[spec.name] = previous.parameters[i];
+      fixed.push_back(spec.name);
+    }
+  }
+  return fixed;
 }
 
 }  // namespace slfit

@@ -113,6 +113,11 @@ struct FitOptions {
   double parameter_tolerance = 1e-10;
   int polish = 3;   // best distinct starts re-solved with tight tolerances
   int threads = 0;  // 0: all cores; results never depend on it
+
+  // In log space a target <= 0 has no log (a quantization degradation that came out zero or
+  // negative, say). By default that is an error; with this set such rows are left out and
+  // listed in FitResult::dropped_rows.
+  bool skip_nonpositive = false;
 };
 
 }  // namespace slfit

@@ -83,7 +83,7 @@ struct FitProblem {
         throw DataError("target '" + target_col +
                         "' must be positive to fit in log space, but row " + std::to_string(r + 1) +
                         " of " + table.label() + " has " + BoundInputs<L>::fmt_double(y(r)) +
-                        " (use --space linear)");
+                        " (use --space linear, or --skip-nonpositive to leave such rows out)");
       }
       target[static_cast<std::size_t>(r)] = space == Space::kLog ? std::log(y(r)) : y(r);
     }

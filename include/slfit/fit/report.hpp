@@ -54,6 +54,13 @@ inline std::string full_report(const FitResult& r) {
     s += fmt::format("{:<12} {:>14} {:>12}  {}\n", r.names[i], format_value(r.parameters[i], 8),
                      r.fixed[i] ? "-" : format_value(r.standard_errors[i], 4), note);
   }
+  if (!r.dropped_rows.empty()) {
+    std::string rows;
+    for (std::size_t i = 0; i < r.dropped_rows.size(); ++i)
+      rows += (i ? ", " : "") + std::to_string(r.dropped_rows[i]);
+    s += fmt::format("\nleft out {} rows whose target is <= 0 (no log): rows {}\n",
+                     r.dropped_rows.size(), rows);
+  }
   if (!r.covariance_ok)
     s += fmt::format("\nstandard errors unavailable: {}\n", r.covariance_message);
   return s;

@@ -65,7 +65,8 @@ struct FitResult {
   int iterations = 0;                    // solver iterations at the best start, polish included
   double seconds = 0.0;
 
-  std::vector<double> residuals;  // prediction minus target, in the fitted space, per row
+  std::vector<double> residuals;           // prediction minus target, in the fitted space, per row
+  std::vector<Eigen::Index> dropped_rows;  // 1-based rows left out (FitOptions::skip_nonpositive)
 
   double value(std::string_view name) const {
     for (std::size_t i = 0; i < names.size(); ++i)
