@@ -122,3 +122,79 @@ TEST_CASE("table: filter and select", "[table]") {
   CHECK(s.column("N")(2) == 1.0);
   CHECK(s.names() == t.names());
 }
+
+TEST_CASE("table: text columns", "[table][text]") {
+  Table t("runs.csv");
+  t.add_column("N", values({1.0, 2.0, 3.0}));
+  t.add_text_column("format", {"dense", "w4a4", "8"});
+  CHECK(t.rows() == 3);
+  CHECK(t.names() == std::vector<std::string>{"N", "format"});
+  CHECK(t.has_text("format"));
+  CHECK_FALSE(t.has_text("N"));
+  CHECK_FALSE(t.has_text("missing"));
+  CHECK_FALSE(t.usable("format"));
+  CHECK(t.text("format") == std::vector<std::string>{"dense", "w4a4", "8"});
+  // A text column is not numbers, even where a cell looks like one.
+  REQUIRE_THROWS_AS(t.column("format"), DataError);
+  REQUIRE_THROWS_WITH(t.column("format"),
+                      "column 'format' of table 'runs.csv' holds text, not numbers");
+  REQUIRE_THROWS_WITH(t.text("N"), Contains("column 'N' of table 'runs.csv' is numeric"));
+  REQUIRE_THROWS_WITH(t.text("C"), "no column 'C' in table 'runs.csv'; columns are: N, format");
+  REQUIRE_THROWS_WITH(t.add_text_column("bad", {"a"}),
+                      "column 'bad' has 1 rows but table 'runs.csv' has 3");
+  REQUIRE_THROWS_WITH(t.add_text_column("format", {"a", "b", "c"}),
+                      "duplicate column 'format' in table 'runs.csv'");
+  t.add_text_column("note", {"a", "b", "c"}, "runs.csv:2: column 3 ('note'): 'a' is not a number");
+  REQUIRE_THROWS_WITH(t.column("note"), "runs.csv:2: column 3 ('note'): 'a' is not a number");
+
+  // A text column may come first and fixes the row count like any other.
+  Table u;
+  u.add_text_column("label", {"x", "y"});
+  CHECK(u.rows() == 2);
+  REQUIRE_THROWS_WITH(u.add_column("N", values({1.0})),
+                      "column 'N' has 1 rows but the table has 2");
+
+  // Giving the column numbers makes it numeric; its old cells no longer apply.
+  t.set_column("format", values({16.0, 4.0, 8.0}));
+  CHECK(t.usable("format"));
+  CHECK_FALSE(t.has_text("format"));
+}
+
+TEST_CASE("table: labels spell out numeric and text columns", "[table][text]") {
+  Table t;
+  t.add_column("bits", values({16.0, 4.0, 0.5, 1e20, -3.0}));
+  t.add_text_column("format", {"bf16", "w4", "w0.5", "x", "y"});
+  t.add_unusable_column("bad", 5, "bad cell");
+  CHECK(t.labels("bits") == std::vector<std::string>{"16", "4", "0.5", "1e+20", "-3"});
+  CHECK(t.labels("format") == t.text("format"));
+  REQUIRE_THROWS_WITH(t.labels("bad"), "bad cell");
+  REQUIRE_THROWS_WITH(t.labels("none"), Contains("no column 'none'"));
+  // Shortest round trip: the label reads back as the same double.
+  t.set_column("bits", values({0.1, 1.0 / 3.0, 2.5e-9, 6e23, 1.0}));
+  const auto l = t.labels("bits");
+  for (Eigen::Index i = 0; i < 5; ++i)
+    CHECK(std::stod(l[static_cast<std::size_t>(i)]) == t.column("bits")(i));
+}
+
+TEST_CASE("table: text survives filter and select", "[table][text]") {
+  Table t("runs.csv");
+  t.add_column("N", values({1.0, 2.0, 3.0, 4.0}));
+  t.add_text_column("format", {"a", "b", "c", "d"}, "bad format");
+  slfit::Mask keep(4);
+  keep << false, true, false, true;
+  const Table f = t.filter(keep);
+  CHECK(f.has_text("format"));
+  CHECK(f.text("format") == std::vector<std::string>{"b", "d"});
+  REQUIRE_THROWS_WITH(f.column("format"), "bad format");
+  CHECK_FALSE(f.has_text("N"));
+
+  const Table s = t.select({3, 3, 0});
+  CHECK(s.text("format") == std::vector<std::string>{"d", "d", "a"});
+  const Table e = t.filter(slfit::Mask::Constant(4, false));
+  CHECK(e.has_text("format"));
+  CHECK(e.text("format").empty());
+  // Copies are independent.
+  Table c = t;
+  c.set_column("format", values({1.0, 2.0, 3.0, 4.0}));
+  CHECK(t.text("format").size() == 4);
+}

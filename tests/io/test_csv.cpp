@@ -227,3 +227,61 @@ TEST_CASE("csv: Epoch Chinchilla data", "[csv][data]") {
   REQUIRE_THROWS_WITH(slfit::Expression::parse("color * 2").evaluate(t),
                       Contains("expression \"color * 2\": ") && Contains("is not a number"));
 }
+
+TEST_CASE("csv: columns that are not numbers keep their text", "[csv][text]") {
+  const std::string text =
+      "N,format,note,loss,empty\n"
+      "1e8,dense,\"a, b\",3.5,1\n"
+      "2e8, w4a4 ,\"say \"\"hi\"\"\",3.4,\n"
+      "# a comment between rows\n"
+      "\n"
+      "3e8,\"w4a16\",\"two\nlines\",3.3,3\n"
+      "4e8,8,plain,3.2,4\n";
+  const slfit::Table t = parse_csv(text, "f.csv");
+  REQUIRE(t.rows() == 4);
+  CHECK_FALSE(t.has_text("N"));
+  CHECK_FALSE(t.has_text("loss"));
+  REQUIRE(t.has_text("format"));
+  // Unquoted cells are trimmed and quoted ones unescaped, as for numbers.
+  CHECK(t.text("format") == std::vector<std::string>{"dense", "w4a4", "w4a16", "8"});
+  CHECK(t.text("note") == std::vector<std::string>{"a, b", "say \"hi\"", "two\nlines", "plain"});
+  // A numeric column with one empty cell is unusable, and its cells are kept as they were.
+  CHECK(t.text("empty") == std::vector<std::string>{"1", "", "3", "4"});
+  // The numeric view and its error are unchanged.
+  CHECK_FALSE(t.usable("format"));
+  REQUIRE_THROWS_WITH(t.column("format"), "f.csv:2: column 2 ('format'): 'dense' is not a number");
+  REQUIRE_THROWS_WITH(t.column("empty"), "f.csv:3: column 5 ('empty'): empty cell");
+  REQUIRE_THROWS_WITH(t.text("N"), Contains("is numeric"));
+  CHECK(t.labels("N") ==
+        std::vector<std::string>{"100000000", "200000000", "300000000", "400000000"});
+
+  // A text column that becomes text late keeps the earlier numeric-looking cells verbatim.
+  const slfit::Table late = parse_csv("x,label\n1,1e3\n2,+7\n3,b\n", "late.csv");
+  CHECK(late.text("label") == std::vector<std::string>{"1e3", "+7", "b"});
+  REQUIRE_THROWS_WITH(late.column("label"), "late.csv:4: column 2 ('label'): 'b' is not a number");
+
+  // Row selections carry the text along.
+  const slfit::Table kept =
+      slfit::filter_rows(t, slfit::Expression::parse("N >= 2e8 && loss > 3.25"));
+  CHECK(kept.text("format") == std::vector<std::string>{"w4a4", "w4a16"});
+
+  // Other delimiters and disabled comments.
+  const slfit::Table tsv = parse_csv("a\tb\n#x\t1\ny\t2\n", "x.tsv", {'\t', '\0'});
+  CHECK(tsv.text("a") == std::vector<std::string>{"#x", "y"});
+}
+
+TEST_CASE("csv: Epoch Chinchilla data keeps its colour columns as text", "[csv][data][text]") {
+  const std::filesystem::path path =
+      std::filesystem::path(SLFIT_SHARED_DATA) / "epoch-chinchilla/svg_extracted_data.csv";
+  if (!std::filesystem::exists(path)) {
+    WARN("skipping: " << path.string() << " not found");
+    return;
+  }
+  const slfit::Table t = slfit::read_csv(path);
+  REQUIRE(t.has_text("hex_color"));
+  REQUIRE(t.text("hex_color").size() == 245);
+  CHECK(t.text("hex_color")[0] == "#faebdd");
+  CHECK(t.has_text("color"));
+  for (const char* name : {"x", "y", "Model Size", "Training FLOP", "loss"})
+    CHECK_FALSE(t.has_text(name));
+}

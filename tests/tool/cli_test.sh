@@ -79,7 +79,32 @@ check_json kptq.json "abs(j['rows'][0]['value']-0.0955851)<=5e-8 and abs(j['rows
 "$slfit" optimal --law chinchilla --preset hoffmann2022 --quantity allocation --at C=5.76e23,1e24 --json \
   >opt.json && ok || bad "optimal allocation"
 check_json opt.json "j['quantity']=='allocation' and len(j['rows'])==2 and round(j['rows'][0]['N']/1e7)==3219 and round(j['rows'][0]['D']/1e9)==2982 and abs(j['a']-0.451613)<=5e-7"
-expect_error 2 "not available yet" -- optimal --law qid --preset ouyang2024 --quantity tokens --at N=7e9
+expect_error 2 "needs --at P" -- optimal --law qid --preset ouyang2024 --quantity tokens --at N=7e9
+expect_error 2 "unknown quantity 'dcrit' for law 'qid'" -- optimal --law qid --preset ouyang2024 --quantity dcrit --at N=7e9
+expect_error 2 "no quantity for law 'qat-group'" -- optimal --law qat-group --preset chen2025-w4a4 --quantity precision --at C=1
+
+# Kumar's D_crit (LAWS.md §2: 8.856e10, 1.753e11, 2.946e11 at 4 bits; 8.607e12 for 1e9 at 6 bits).
+"$slfit" optimal --law kumar-ptq --preset kumar2024 --quantity dcrit --at N=30e6,220e6,1e9 --at P_post=4,6 \
+  --json >dcrit.json && ok || bad "optimal dcrit"
+check_json dcrit.json "abs(j['rows'][0]['dcrit']/1e10-8.856)<=5e-4 and abs(j['rows'][2]['dcrit']/1e11-1.753)<=5e-4 and abs(j['rows'][4]['dcrit']/1e11-2.946)<=5e-4 and abs(j['rows'][5]['dcrit']/1e12-8.607)<=5e-4"
+"$slfit" optimal --law kumar --preset kumar2024 --quantity dcrit --at N=30e6 --at P_post=4 --json >dcrit2.json \
+  && ok || bad "optimal dcrit (unified law)"
+check_json dcrit2.json "abs(j['rows'][0]['dcrit']/1e10-8.856)<=5e-4"
+# Kumar's joint optimal training precision does not depend on the budget.
+"$slfit" optimal --law kumar-qat --preset kumar2024 --quantity precision --at C=1e19,1e23 --json >kprec.json \
+  && ok || bad "optimal precision"
+check_json kprec.json "abs(j['rows'][0]['P']-j['rows'][1]['P'])<1e-5 and 3.11<j['rows'][0]['P']<32"
+# Capybara's best formats: E2M1 for 4 bits, E4M3 for 8, E8M7 for 16.
+"$slfit" optimal --law capybara --preset sun2025 --quantity format --at P=4,8,16 --json >fmt.json \
+  && ok || bad "optimal format"
+check_json fmt.json "[(r['E'],r['M']) for r in j['rows']]==[(2,1),(4,3),(8,7)]"
+"$slfit" optimal --law capybara --preset sun2025 --quantity dcrit --at N=679477248 --at format=E4M3 --at B=128 \
+  --json >cdcrit.json && ok || bad "optimal capybara dcrit"
+check_json cdcrit.json "j['rows'][0]['E']==4 and j['rows'][0]['M']==3 and j['rows'][0]['dcrit']>0"
+# QiD inversion: the tokens at which 7B at 4 bits reaches QiD(7e9, 15e12, 4) = 0.41105 are ~15T.
+"$slfit" optimal --law qid --preset ouyang2024 --quantity tokens --at N=7e9 --at P=4 --at qid=0.41105 \
+  --at D=15e12 --json >tok.json && ok || bad "optimal tokens"
+check_json tok.json "abs(j['rows'][0]['tokens']/15e12-1)<1e-4 and abs(j['rows'][0]['fraction_of_D']-1)<1e-4"
 
 # --- simulate, then fit it back -----------------------------------------------------------------
 "$slfit" simulate --law chinchilla --preset hoffmann2022 --at N=5e7,1e8,3e8,1e9,3e9,1e10 \
@@ -194,7 +219,7 @@ expect_error 2 "needs input 'D'" -- predict --law chinchilla --preset hoffmann20
 expect_error 2 "--law is required" -- fit --data sim.csv
 expect_error 1 "must lie in [2, inf]" -- predict --law qat-group --preset chen2025-w4a4 --at N=1e9 --at D=1e10 --at G=1
 expect_error 1 "precision factor" -- predict --law kumar-qat --preset kumar2024 --at N=1e8 --at D=1e9 --at P_w=8 --at P_a=3 --at P_kv=8
-expect_error 2 "needs a law with inputs E and M" -- predict --law qid --preset ouyang2024 --at format=E4M3 --at N=1 --at D=1 --at P=4
+expect_error 2 "needs inputs E and M" -- predict --law qid --preset ouyang2024 --at format=E4M3 --at N=1 --at D=1 --at P=4
 expect_error 2 "E4X3" -- predict --law capybara --preset sun2025 --at format=E4X3 --at N=1e8 --at D=1e9 --at B=32
 
 echo "$passed passed, $failed failed"

@@ -90,40 +90,35 @@ inline bool law_has_input(const LawEntry& law, std::string_view name) {
   return false;
 }
 
-// --at "N=7e9,70e9" values, several flags combined into one grid of all combinations. A float
-// format axis, --at "format=E4M3,E2M1", sets the inputs E and M together, for laws that take them.
-inline Table parse_at(const std::vector<std::string>& flags, const LawEntry& law) {
+// --at "N=7e9,70e9" values, several flags combined into one grid of all combinations; names
+// must be in `allowed`. With `formats`, --at "format=E4M3,E2M1" sets E and M together.
+inline Table parse_grid(const std::vector<std::string>& flags,
+                        const std::vector<std::string>& allowed, bool formats_allowed) {
   Axes axes;
   std::vector<FloatFormat> formats;
   for (const auto& f : flags) {
     auto [name, list] = split_key_value(f, "--at");
-    if (name == "format") {
-      if (!law_has_input(law, "E") || !law_has_input(law, "M")) {
-        throw UsageError("--at format=... needs a law with inputs E and M; '" + law.name +
-                         "' has " + detail::join(law.input_names()));
-      }
-      if (!formats.empty()) throw UsageError("--at gives 'format' twice");
-      std::stringstream ss(list);
-      std::string item;
-      std::vector<double> index;
-      while (std::getline(ss, item, ',')) {
-        formats.push_back(parse_float_format(trim(item)));
-        index.push_back(static_cast<double>(index.size()));
-      }
-      if (formats.empty()) throw UsageError("--at format has no values");
-      axes.emplace_back("format", std::move(index));
-      continue;
-    }
-    law_input_check(law, name);
-    if (!formats.empty() && (name == "E" || name == "M")) {
-      throw UsageError("--at gives both 'format' and '" + name + "'");
-    }
     for (const auto& [existing, values] : axes)
-      if (existing == name) throw UsageError("--at gives input '" + name + "' twice");
-    std::vector<double> values;
+      if (existing == name) throw UsageError("--at gives '" + name + "' twice");
     std::stringstream ss(list);
     std::string item;
-    while (std::getline(ss, item, ',')) values.push_back(parse_number(item, "--at " + name));
+    std::vector<double> values;
+    if (name == "format") {
+      if (!formats_allowed) {
+        throw UsageError("--at format=... needs inputs E and M; here the inputs are " +
+                         detail::join(allowed));
+      }
+      while (std::getline(ss, item, ',')) {
+        formats.push_back(parse_float_format(trim(item)));
+        values.push_back(static_cast<double>(values.size()));
+      }
+    } else {
+      if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+        throw UsageError("unknown input '" + name + "'" + detail::did_you_mean(name, allowed) +
+                         "; inputs are: " + detail::join(allowed));
+      }
+      while (std::getline(ss, item, ',')) values.push_back(parse_number(item, "--at " + name));
+    }
     if (values.empty()) throw UsageError("--at " + name + " has no values");
     axes.emplace_back(name, std::move(values));
   }
@@ -134,6 +129,7 @@ inline Table parse_at(const std::vector<std::string>& flags, const LawEntry& law
       out.add_column(name, grid.column(name));
       continue;
     }
+    if (grid.has("E") || grid.has("M")) throw UsageError("--at gives both 'format' and E or M");
     const Array& idx = grid.column(name);
     Array e(idx.size()), m(idx.size());
     for (Eigen::Index r = 0; r < idx.size(); ++r) {
@@ -144,9 +140,15 @@ inline Table parse_at(const std::vector<std::string>& flags, const LawEntry& law
     out.add_column("E", std::move(e));
     out.add_column("M", std::move(m));
   }
+  return out;
+}
+
+// The grid of a law's inputs: every input must be given.
+inline Table parse_at(const std::vector<std::string>& flags, const LawEntry& law) {
+  const auto names = law.input_names();
+  const Table out = parse_grid(flags, names, law_has_input(law, "E") && law_has_input(law, "M"));
   for (const auto& in : law.inputs) {
-    const bool found = out.has(in.name);
-    if (!found) {
+    if (!out.has(in.name)) {
       throw UsageError("law '" + law.name + "' needs input '" + in.name + "' (" + in.meaning +
                        "): add --at \"" + in.name + "=VALUE,...\"");
     }

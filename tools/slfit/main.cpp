@@ -13,6 +13,7 @@
 
 #include "common.hpp"
 #include "json_output.hpp"
+#include "optimal.hpp"
 #include "slfit/slfit.hpp"
 
 namespace slfit::tool {
@@ -304,74 +305,6 @@ int run_predict(const PredictArgs& a) {
   return 0;
 }
 
-struct OptimalArgs {
-  std::string law, preset, params, quantity;
-  std::vector<std::string> at;
-  bool json = false;
-};
-
-// Named outputs of one optimal-quantity row.
-using Outputs = std::vector<std::pair<std::string, double>>;
-
-int run_optimal(const OptimalArgs& a) {
-  const LawEntry& law = find_law(a.law);
-  const auto p = chosen_parameters(law, a.preset, a.params);
-  if (a.quantity != "allocation" || law.name != "chinchilla") {
-    throw UsageError("optimal --quantity " + a.quantity + " for law '" + law.name +
-                     "' is not available yet; available: --law chinchilla --quantity allocation");
-  }
-  Axes axes;
-  for (const auto& f : a.at) {
-    auto [name, list] = split_key_value(f, "--at");
-    if (name != "C")
-      throw UsageError("optimal allocation takes --at C=FLOPS,..., not '" + name + "'");
-    std::vector<double> values;
-    std::stringstream ss(list);
-    std::string item;
-    while (std::getline(ss, item, ',')) values.push_back(parse_number(item, "--at C"));
-    axes.emplace_back("C", std::move(values));
-  }
-  if (axes.size() != 1) throw UsageError("optimal allocation needs exactly one --at C=FLOPS,...");
-  std::vector<Outputs> rows;
-  for (double c : axes[0].second) {
-    const Allocation x = chinchilla_allocation(p, c);
-    rows.push_back({{"C", c},
-                    {"N", x.N},
-                    {"D", x.D},
-                    {"tokens_per_parameter", x.tokens_per_parameter()},
-                    {"loss", x.loss}});
-  }
-  const AllocationExponents e = chinchilla_exponents(p);
-  if (a.json) {
-    nlohmann::ordered_json j;
-    j["law"] = law.name;
-    j["preset"] =
-        a.preset.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(a.preset);
-    j["quantity"] = a.quantity;
-    j["G"] = e.G;
-    j["a"] = e.a;
-    j["b"] = e.b;
-    j["rows"] = nlohmann::ordered_json::array();
-    for (const auto& r : rows) {
-      nlohmann::ordered_json row;
-      for (const auto& [k, v] : r) row[k] = number_or_null(v);
-      j["rows"].push_back(row);
-    }
-    std::cout << j.dump(2) << "\n";
-    return 0;
-  }
-  std::cout << fmt::format(
-      "compute-optimal allocation under C = 6ND: G = {:.6g}, a = {:.6g}, b = {:.6g}\n", e.G, e.a,
-      e.b);
-  for (const auto& [k, v] : rows.front()) std::cout << fmt::format("{:>22}", k);
-  std::cout << "\n";
-  for (const auto& r : rows) {
-    for (const auto& [k, v] : r) std::cout << fmt::format("{:>22.7g}", v);
-    std::cout << "\n";
-  }
-  return 0;
-}
-
 struct SimulateArgs {
   std::string law, preset, params, noise_kind = "additive", target = "loss";
   std::vector<std::string> at;
@@ -484,7 +417,11 @@ int main(int argc, char** argv) {
   OptimalArgs oa;
   auto* optimal = app.add_subcommand("optimal", "optimal quantities of a law (allocation, ...)");
   add_law_source_options(optimal, oa.law, oa.preset, oa.params, oa.at);
-  optimal->add_option("--quantity", oa.quantity, "allocation (chinchilla: N, D at compute C)")
+  optimal
+      ->add_option("--quantity", oa.quantity,
+                   "allocation (chinchilla; kumar-qat, kumar at P), precision (kumar-qat, "
+                   "kumar, capybara), dcrit (kumar-ptq, kumar, capybara), format (capybara), "
+                   "tokens (qid)")
       ->required();
   optimal->add_flag("--json", oa.json, "print JSON");
   optimal->footer(

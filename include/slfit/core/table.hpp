@@ -6,14 +6,22 @@
 // when somebody asks for the column. That way a CSV with a text column such as a colour code can
 // still be read, and the error for a bad cell still names its file, line and column.
 //
+// Columns that are not numbers also keep their cells as text (`text()`), so a label column such as
+// a compression format can select rows or name groups. Only such columns pay for the strings: a
+// fully numeric column keeps no text, and `text()` refuses it; `labels()` works for both kinds and
+// spells numbers in their shortest round-trip form.
+//
 //   slfit::Table t;
 //   t.add_column("N", Eigen::ArrayXd::LinSpaced(5, 1e8, 1e9));
 //   t.add_column("D", 20.0 * t.column("N"));
 //   const Eigen::ArrayXd& n = t.column("N");   // throws DataError if there is no such column
+//   t.add_text_column("format", {"dense", "w4a4", "dense", "w4a4", "w4a4"});
+//   const std::vector<std::string>& f = t.text("format");  // column("format") throws
 #pragma once
 
 #include <Eigen/Core>
 #include <algorithm>
+#include <charconv>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -60,14 +68,29 @@ class Table {
   void add_column(std::string name, Array values) {
     check_new(name, values.size());
     if (columns_.empty()) rows_ = values.size();
-    columns_.push_back(Column{std::move(name), std::move(values), std::nullopt});
+    columns_.push_back(Column{std::move(name), std::move(values), std::nullopt, std::nullopt});
   }
 
   // Adds a column whose values cannot be used; `problem` is the message thrown on use.
   void add_unusable_column(std::string name, Eigen::Index rows, std::string problem) {
     check_new(name, rows);
     if (columns_.empty()) rows_ = rows;
-    columns_.push_back(Column{std::move(name), Array::Constant(rows, 0.0), std::move(problem)});
+    columns_.push_back(
+        Column{std::move(name), Array::Constant(rows, 0.0), std::move(problem), std::nullopt});
+  }
+
+  // Adds a column of text cells. Its numeric values are unusable: column() throws `problem`, or,
+  // when that is empty, a message saying the column holds text. Cells are kept as given, even
+  // ones that look like numbers, because a label such as "8" is still a label.
+  void add_text_column(std::string name, std::vector<std::string> cells, std::string problem = {}) {
+    const auto rows = static_cast<Eigen::Index>(cells.size());
+    check_new(name, rows);
+    if (problem.empty()) {
+      problem = "column '" + name + "' of " + label() + " holds text, not numbers";
+    }
+    if (columns_.empty()) rows_ = rows;
+    columns_.push_back(
+        Column{std::move(name), Array::Constant(rows, 0.0), std::move(problem), std::move(cells)});
   }
 
   // Replaces a column's values (same length) or adds the column if it is new.
@@ -76,6 +99,7 @@ class Table {
       if (values.size() != rows_) throw DataError(size_message(name, values.size()));
       c->values = std::move(values);
       c->problem.reset();
+      c->texts.reset();  // the cells would no longer match the values
       return;
     }
     add_column(name, std::move(values));
@@ -87,6 +111,42 @@ class Table {
     if (c == nullptr) throw DataError(missing_message(name));
     if (c->problem) throw DataError(*c->problem);
     return c->values;
+  }
+
+  // True if the column exists and kept its cells as text (it is not fully numeric).
+  bool has_text(std::string_view name) const {
+    const Column* c = find(name);
+    return c != nullptr && c->texts.has_value();
+  }
+
+  // The cells of a text column; throws DataError when the column is missing or fully numeric
+  // (numeric columns keep no text: use labels() to get them spelled out).
+  const std::vector<std::string>& text(std::string_view name) const {
+    const Column* c = find(name);
+    if (c == nullptr) throw DataError(missing_message(name));
+    if (!c->texts) {
+      throw DataError("column '" + c->name + "' of " + label() +
+                      " is numeric and keeps no text; use its values, or labels()");
+    }
+    return *c->texts;
+  }
+
+  // The cells of any column as strings: the text of a text column, or each number in its
+  // shortest form that reads back exactly ("4", "0.5", "1e+20"). Throws DataError for a missing
+  // column, and the column's problem for an unusable column without text.
+  std::vector<std::string> labels(std::string_view name) const {
+    const Column* c = find(name);
+    if (c == nullptr) throw DataError(missing_message(name));
+    if (c->texts) return *c->texts;
+    const Array& v = column(name);
+    std::vector<std::string> out;
+    out.reserve(static_cast<std::size_t>(v.size()));
+    for (Eigen::Index i = 0; i < v.size(); ++i) {
+      char buf[32];
+      const auto res = std::to_chars(buf, buf + sizeof buf, v(i));
+      out.emplace_back(buf, res.ptr);
+    }
+    return out;
   }
 
   // A new table holding the rows where `keep` is true, in order.
@@ -108,7 +168,13 @@ class Table {
     for (const auto& c : columns_) {
       Array v(out.rows_);
       for (Eigen::Index k = 0; k < out.rows_; ++k) v(k) = c.values(idx[static_cast<size_t>(k)]);
-      out.columns_.push_back(Column{c.name, std::move(v), c.problem});
+      std::optional<std::vector<std::string>> texts;
+      if (c.texts) {
+        texts.emplace();
+        texts->reserve(idx.size());
+        for (Eigen::Index i : idx) texts->push_back((*c.texts)[static_cast<size_t>(i)]);
+      }
+      out.columns_.push_back(Column{c.name, std::move(v), c.problem, std::move(texts)});
     }
     return out;
   }
@@ -121,6 +187,7 @@ class Table {
     std::string name;
     Array values;
     std::optional<std::string> problem;
+    std::optional<std::vector<std::string>> texts;  // only for columns that are not numeric
   };
 
   const Column* find(std::string_view name) const {

@@ -8,7 +8,9 @@
 // A column becomes numeric when every cell parses completely as a finite number. Otherwise it is
 // kept as an *unusable* column carrying the first bad cell's file, line and column in its message,
 // so a file with a text column (a label, a colour code) still reads and only a formula that uses
-// that column fails. Structural problems (no header, ragged rows, duplicate names, an
+// that column fails. Such a column also keeps its cells as text (unquoted, unescaped, trimmed like
+// any cell), read by Table::text(); fully numeric columns keep no text, so large numeric files cost
+// no more memory than before. Structural problems (no header, ragged rows, duplicate names, an
 // unterminated quote, binary content) throw DataError right away with file and line.
 //
 //   slfit::Table runs = slfit::read_csv("runs.csv");
@@ -112,6 +114,8 @@ class Reader {
 
     if (!next_record()) throw DataError("'" + source_ + "' is empty: no header row");
     read_header();
+    const std::size_t data_pos = pos_;
+    const std::size_t data_line = line_;
 
     std::vector<ColumnBuilder> columns(header_.size());
     for (std::size_t c = 0; c < header_.size(); ++c) {
@@ -142,10 +146,27 @@ class Reader {
     }
     if (rows == 0) throw DataError("'" + source_ + "' has a header but no data rows");
 
+    // Which columns hold text is known only at the end, and the cells of their numeric-looking
+    // first rows were not kept, so a second pass collects the text of just those columns. Files
+    // that are all numbers, the large ones, never take it.
+    std::vector<std::vector<std::string>> texts(columns.size());
+    if (std::any_of(columns.begin(), columns.end(),
+                    [](const ColumnBuilder& c) { return c.problem.has_value(); })) {
+      for (std::size_t c = 0; c < columns.size(); ++c)
+        if (columns[c].problem) texts[c].reserve(static_cast<std::size_t>(rows));
+      pos_ = data_pos;
+      line_ = data_line;
+      while (next_record()) {
+        for (std::size_t c = 0; c < columns.size(); ++c)
+          if (columns[c].problem) texts[c].emplace_back(field(c));
+      }
+    }
+
     Table table(source_);
-    for (ColumnBuilder& col : columns) {
+    for (std::size_t c = 0; c < columns.size(); ++c) {
+      ColumnBuilder& col = columns[c];
       if (col.problem) {
-        table.add_unusable_column(std::move(col.name), rows, std::move(*col.problem));
+        table.add_text_column(std::move(col.name), std::move(texts[c]), std::move(*col.problem));
       } else {
         table.add_column(std::move(col.name),
                          Eigen::Map<const Eigen::ArrayXd>(col.values.data(), rows));

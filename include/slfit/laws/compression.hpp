@@ -1,0 +1,302 @@
+// Compression scaling laws: Frantar et al. 2025 (arXiv 2502.16440).
+//
+//   L(N, D) = A (N eff(C))^-alpha + B D^-beta + E
+//
+// A compressed model (quantized weights or activations, sparse weights) trained on D tokens
+// behaves like a dense model with eff(C) N parameters, eff in (0, 1] one number per format C. All
+// formats share A, B, E, alpha and beta, so the multipliers are only meaningful when fitted
+// jointly from runs of every format; fit_compression() does that from a table with a format
+// column.
+//
+// A law in slfit has a fixed number of inputs and parameters, so the law has kCompressionSlots
+// format slots: inputs N, D and indicators f1..f8 (1 where a row uses the slot's format, 0 where
+// not), parameters A, B, E, alpha, beta, eff1..eff8, and
+//
+//   N_eff = N prod_k (1 + f_k (eff_k - 1)),
+//
+// which is N eff_k on a row of format k and N on a reference (dense) row. The indicators are
+// meant to be 0 or 1; values in between are accepted and blend the factor linearly.
+// The eff_k are fitted as logs with upper bound 1, so the optimizer sees log eff in (-inf, 0] and
+// can neither make a multiplier negative nor above 1 (a format better than its reference would
+// show up as eff at its bound, reported in FitResult::at_upper).
+//
+// No base constants are shipped: the paper's were not found (LAWS.md section 6). The published
+// multipliers are listed by frantar2025_multipliers() for comparison, not as a preset.
+//
+//   slfit::Table t = slfit::read_csv("runs.csv");   // columns N, D, loss, format
+//   auto r = slfit::fit_compression(t, "format", "dense", {.space = slfit::Space::kLog});
+//   for (auto& [format, eff] : r.multipliers) std::cout << format << " " << eff << "\n";
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "slfit/core/error.hpp"
+#include "slfit/core/law.hpp"
+#include "slfit/core/table.hpp"
+#include "slfit/detail/text.hpp"
+#include "slfit/fit/fit.hpp"
+#include "slfit/laws/qat_group.hpp"
+
+namespace slfit {
+
+inline constexpr int kCompressionSlots = 8;
+
+struct Compression {
+  static constexpr std::string_view kName = "compression";
+  static constexpr std::string_view kDescription =
+      "Frantar et al. 2025: L = A (N eff)^-alpha + B/D^beta + E, eff per format (f1..f8 slots)";
+  static constexpr int kSlots = kCompressionSlots;
+  static constexpr int kNumInputs = 2 + kSlots;
+  static constexpr int kNumParameters = 5 + kSlots;
+  enum Input : int { kN, kD, kF1 };
+  enum Parameter : int { kA, kB, kE, kAlpha, kBeta, kEff1 };
+
+  static std::string indicator_name(int slot) { return "f" + std::to_string(slot + 1); }
+  static std::string multiplier_name(int slot) { return "eff" + std::to_string(slot + 1); }
+
+  static std::array<InputSpec, kNumInputs> inputs() {
+    std::array<InputSpec, kNumInputs> out;
+    out[kN] = {"N", "parameters", true};
+    out[kD] = {"D", "training tokens", true};
+    for (int k = 0; k < kSlots; ++k) {
+      out[static_cast<std::size_t>(kF1 + k)] = {
+          .name = indicator_name(k),
+          .meaning = "1 on rows of the format in slot " + std::to_string(k + 1) + ", else 0",
+          .positive = false,
+          .min = 0.0,
+          .max = 1.0};
+    }
+    return out;
+  }
+
+  static std::vector<ParameterSpec> parameters() {
+    std::vector<ParameterSpec> out = {
+        {.name = "A",
+         .value = 400.0,
+         .lower = 0.0,
+         .transform = Transform::kLog,
+         .grid = {1e1, 1e2, 1e3},
+         .meaning = "scale of the model-size term",
+         .linear = true},
+        {.name = "B",
+         .value = 400.0,
+         .lower = 0.0,
+         .transform = Transform::kLog,
+         .grid = {1e1, 1e2, 1e3},
+         .meaning = "scale of the data term",
+         .linear = true},
+        {.name = "E",
+         .value = 1.7,
+         .lower = 0.0,
+         .transform = Transform::kLog,
+         .grid = {1.0, 2.0},
+         .meaning = "irreducible loss",
+         .linear = true},
+        {.name = "alpha",
+         .value = 0.3,
+         .lower = 0.0,
+         .upper = 5.0,
+         .grid = {0.3},
+         .meaning = "exponent of the effective parameter count"},
+        {.name = "beta",
+         .value = 0.3,
+         .lower = 0.0,
+         .upper = 5.0,
+         .grid = {0.3},
+         .meaning = "exponent of D"},
+    };
+    // One start per multiplier keeps the default grid at 18 points; the multipliers are well
+    // determined once the shared constants are, so more would only multiply the cost.
+    for (int k = 0; k < kSlots; ++k) {
+      out.push_back({.name = multiplier_name(k),
+                     .value = 0.8,
+                     .lower = 0.0,
+                     .upper = 1.0,
+                     .transform = Transform::kLog,
+                     .meaning = "effective-parameter multiplier of the format in slot " +
+                                std::to_string(k + 1)});
+    }
+    return out;
+  }
+
+  // log N_eff - log N = sum_k log(1 + f_k (eff_k - 1)), as one expression so that Eigen arrays
+  // stay lazy and Jets need no accumulator of a fixed type.
+  template <class T, class X>
+  static auto log_shrink(const T* p, const X& x) {
+    return log_shrink(p, x, std::make_integer_sequence<int, kSlots>{});
+  }
+
+  template <class T, class X>
+  static auto formula(const T* p, const X& x) {
+    using std::exp;
+    return p[kA] * exp(-p[kAlpha] * (x.log(kN) + log_shrink(p, x))) +
+           p[kB] * exp(-p[kBeta] * x.log(kD)) + p[kE];
+  }
+
+  // log L as a log-sum-exp of the three terms' logs, as for Chinchilla: accurate where one term
+  // dominates by many orders of magnitude.
+  template <class T, class X>
+  static T log_formula(const T* p, const X& x) {
+    using std::exp;
+    using std::log;
+    const T t1 = log(p[kA]) - p[kAlpha] * (x.log(kN) + log_shrink(p, x));
+    const T t2 = log(p[kB]) - p[kBeta] * x.log(kD);
+    const T t3 = log(p[kE]);
+    T m = t1;
+    if (t2 > m) m = t2;
+    if (t3 > m) m = t3;
+    return m + log(exp(t1 - m) + exp(t2 - m) + exp(t3 - m));
+  }
+
+ private:
+  template <class T, class X, int... K>
+  static auto log_shrink(const T* p, const X& x, std::integer_sequence<int, K...>) {
+    using std::log;
+    return (log(1.0 + x.value(kF1 + K) * (p[kEff1 + K] - 1.0)) + ...);
+  }
+};
+
+static_assert(Law<Compression>);
+static_assert(HasLogFormula<Compression>);
+
+// A multiplier as published, for comparison with fitted ones.
+struct PublishedMultiplier {
+  std::string_view format;     // the label used in slfit's examples and tests
+  double value;                // eff
+  std::string_view meaning;    // what the format is
+  std::string_view certainty;  // as in LAWS.md
+};
+
+// Frantar et al.'s multipliers as quoted by one secondary source ([second] in LAWS.md section 6):
+// not checked against the paper, and tied to the paper's own base constants, which were not found.
+inline const std::array<PublishedMultiplier, 4>& frantar2025_multipliers() {
+  static constexpr std::array<PublishedMultiplier, 4> kTable = {{
+      {"w4a16", 0.923, "4-bit weights, 16-bit activations (weight-only quantization)", "second"},
+      {"w4a4", 0.747, "4-bit weights and activations", "second"},
+      {"w1a1", 0.067, "1-bit weights and activations", "second"},
+      {"sparse50", 0.871, "50% weight sparsity", "second"},
+  }};
+  return kTable;
+}
+
+// The multiplier equivalent to an additive loss increase delta at N (such as Chen et al.'s
+// delta_p): eff = (A / (A + delta N^alpha))^(1/alpha). See qat_effective_multiplier().
+inline double equivalent_multiplier(double A, double alpha, double N, double delta) {
+  return qat_effective_multiplier(A, alpha, N, delta);
+}
+
+struct CompressionFit {
+  FitResult fit;  // of law "compression"; unused slots are fixed at eff = 1
+  std::string format_column;
+  std::string reference;
+  // Format -> eff and its standard error, the reference first (1, 0), then the other formats
+  // in sorted order, which is also their slot order.
+  std::vector<std::pair<std::string, double>> multipliers;
+  std::vector<std::pair<std::string, double>> standard_errors;
+  // Format -> the parameter that holds its multiplier ("eff1", ...); the reference has none.
+  std::vector<std::pair<std::string, std::string>> slots;
+
+  double multiplier(std::string_view format) const { return lookup(multipliers, format); }
+  double standard_error(std::string_view format) const { return lookup(standard_errors, format); }
+
+ private:
+  double lookup(const std::vector<std::pair<std::string, double>>& items,
+                std::string_view format) const {
+    for (const auto& [name, v] : items)
+      if (name == format) return v;
+    std::vector<std::string> names;
+    for (const auto& item : items) names.push_back(item.first);
+    throw UsageError("no format '" + std::string(format) +
+                     "' in the compression fit; formats are: " + detail::join(names) +
+                     detail::did_you_mean(format, names));
+  }
+};
+
+// Fits the compression law to `table`, one multiplier per distinct value of `format_column`
+// besides `reference` (whose multiplier is 1). The format column may hold text or numbers (then
+// its values are the labels, e.g. "4" for 4 bits). `opt` is used as for fit<Compression>: its
+// column map may rename N, D and the target (its entries for f1..f8 are replaced), and it may fix
+// or bound A, B, E, alpha and beta.
+// Throws DataError when the column is missing, a label is empty, the reference does not occur,
+// or there are more formats than slots.
+inline CompressionFit fit_compression(const Table& table, const std::string& format_column,
+                                      const std::string& reference, FitOptions opt = {}) {
+  if (!table.has(format_column)) {
+    const auto names = table.names();
+    throw DataError("no format column '" + format_column + "' in " + table.label() +
+                    "; columns are: " + (names.empty() ? "(none)" : detail::join(names)) +
+                    detail::did_you_mean(format_column, names));
+  }
+  const std::vector<std::string> labels = table.labels(format_column);
+  for (std::size_t r = 0; r < labels.size(); ++r) {
+    if (labels[r].empty()) {
+      throw DataError("format column '" + format_column + "' of " + table.label() +
+                      " is empty at row " + std::to_string(r + 1) + "; every row needs a format");
+    }
+  }
+  std::vector<std::string> formats = labels;
+  std::sort(formats.begin(), formats.end());
+  formats.erase(std::unique(formats.begin(), formats.end()), formats.end());
+
+  const auto ref = std::find(formats.begin(), formats.end(), reference);
+  if (ref == formats.end()) {
+    throw DataError("reference format '" + reference + "' does not occur in column '" +
+                    format_column + "' of " + table.label() + "; formats are: " +
+                    detail::join(formats) + detail::did_you_mean(reference, formats));
+  }
+  formats.erase(ref);
+  if (formats.size() > static_cast<std::size_t>(kCompressionSlots)) {
+    throw DataError("column '" + format_column + "' of " + table.label() + " has " +
+                    std::to_string(formats.size()) + " formats besides the reference '" +
+                    reference + "', but law 'compression' has " +
+                    std::to_string(kCompressionSlots) + " slots: " + detail::join(formats) +
+                    " (fit subsets of the formats, each with the reference)");
+  }
+
+  // Indicators go under names the table does not use, mapped to f1..f8, so that a user column
+  // called "f1" is neither overwritten nor read by mistake.
+  Table work = table;
+  std::string prefix = "__compression_";
+  while (true) {
+    bool clash = false;
+    for (const auto& n : work.names()) clash = clash || n.rfind(prefix, 0) == 0;
+    if (!clash) break;
+    prefix += "_";
+  }
+  CompressionFit out;
+  out.format_column = format_column;
+  out.reference = reference;
+  for (int k = 0; k < kCompressionSlots; ++k) {
+    const std::string input = Compression::indicator_name(k);
+    const std::string column = prefix + input;
+    Array f = Array::Zero(table.rows());
+    const auto s = static_cast<std::size_t>(k);
+    if (s < formats.size()) {
+      for (Eigen::Index r = 0; r < table.rows(); ++r)
+        f(r) = labels[static_cast<std::size_t>(r)] == formats[s] ? 1.0 : 0.0;
+      out.slots.emplace_back(formats[s], Compression::multiplier_name(k));
+    } else {
+      // An empty slot's multiplier touches no row; fixing it keeps it out of the covariance.
+      opt.fixed[Compression::multiplier_name(k)] = 1.0;
+    }
+    work.add_column(column, std::move(f));
+    opt.columns[input] = column;
+  }
+
+  out.fit = fit<Compression>(work, opt);
+  out.multipliers.emplace_back(reference, 1.0);
+  out.standard_errors.emplace_back(reference, 0.0);
+  for (const auto& [format, param] : out.slots) {
+    out.multipliers.emplace_back(format, out.fit.value(param));
+    out.standard_errors.emplace_back(format, out.fit.standard_error(param));
+  }
+  return out;
+}
+
+}  // namespace slfit
