@@ -19,6 +19,7 @@
 #include "slfit/io/csv.hpp"
 #include "slfit/laws/capybara.hpp"
 #include "slfit/laws/chinchilla.hpp"
+#include "slfit/laws/compression.hpp"
 #include "slfit/laws/kumar.hpp"
 #include "slfit/laws/qat_group.hpp"
 #include "slfit/laws/qid.hpp"

@@ -252,8 +252,8 @@ TEST_CASE("csv: columns that are not numbers keep their text", "[csv][text]") {
   REQUIRE_THROWS_WITH(t.column("format"), "f.csv:2: column 2 ('format'): 'dense' is not a number");
   REQUIRE_THROWS_WITH(t.column("empty"), "f.csv:3: column 5 ('empty'): empty cell");
   REQUIRE_THROWS_WITH(t.text("N"), Contains("is numeric"));
-  CHECK(t.labels("N") ==
-        std::vector<std::string>{"100000000", "200000000", "300000000", "400000000"});
+  // Shortest round-trip spelling of the numbers, not their text in the file.
+  CHECK(t.labels("N") == std::vector<std::string>{"1e+08", "2e+08", "3e+08", "4e+08"});
 
   // A text column that becomes text late keeps the earlier numeric-looking cells verbatim.
   const slfit::Table late = parse_csv("x,label\n1,1e3\n2,+7\n3,b\n", "late.csv");

@@ -156,6 +156,23 @@ printf '{"A": 406.4, "B": 410.7, "E": 1.69, "alpha": 0.34, "beta": 0.28, "k": 0.
   && ok || bad "stage 2 with --fix-from"
 check_json stage2.json "sorted(j['fixed'])==['A','B','E','alpha','beta'] and j['converged'] and abs(j['parameters']['gamma_G']-0.7779)<4*j['standard_errors']['gamma_G'] and abs(j['parameters']['gamma_N']-0.2186)<4*j['standard_errors']['gamma_N']"
 
+# Frantar et al.'s compression law: one multiplier per format, shared base constants.
+python3 - <<'PY'
+import math
+rows = ["N,D,format,loss"]
+effs = {"dense": 1.0, "w4a16": 0.923, "w4a4": 0.747}
+for n in (1e8, 3e8, 1e9, 3e9, 1e10):
+    for d in (1e9, 1e10, 1e11):
+        for f, e in effs.items():
+            loss = 1.69 + 406.4 * (n * e) ** -0.34 + 410.7 * d ** -0.28
+            rows.append(f"{n:g},{d:g},{f},{loss!r}")
+open("formats.csv", "w").write("\n".join(rows) + "\n")
+PY
+"$slfit" fit --law compression --data formats.csv --reference dense --json >cmp.json && ok || bad "compression"
+check_json cmp.json "abs(j['multipliers']['w4a4']-0.747)<1e-5 and abs(j['multipliers']['w4a16']-0.923)<1e-5 and j['multipliers']['dense']==1"
+expect_error 2 "needs --reference" -- fit --law compression --data formats.csv
+expect_error 1 "reference format 'bf16' does not occur" -- fit --law compression --data formats.csv --reference bf16
+
 # Rows that cannot be fitted in log space are named, or left out on request.
 printf 'N,D,P,loss\n1e8,1e9,4,0.1\n2e8,1e9,4,-0.01\n3e8,1e9,4,0.05\n4e8,2e9,3,0.2\n5e8,3e9,2,0.5\n6e8,4e9,3,0.1\n' >neg.csv
 expect_error 1 "row 2 of table 'neg.csv' has -0.01" -- fit --law qid --data neg.csv

@@ -22,7 +22,7 @@ namespace {
 struct FitArgs {
   std::string law, data, target = "loss", objective = "squared", space = "log", starts = "default";
   std::vector<std::string> cols, derives, wheres, fixes, bounds, start_points;
-  std::string weights, by, fix_from;
+  std::string weights, by, fix_from, format_column = "format", reference;
   bool skip_nonpositive = false;
   double delta = 1e-3;
   std::uint64_t seed = 0;
@@ -50,6 +50,11 @@ void add_fit_options(CLI::App* cmd, FitArgs& a) {
   cmd->add_option("--weights", a.weights, "column of nonnegative row weights");
   cmd->add_option("--threads", a.threads, "threads for the starts (0: all cores)");
   cmd->add_option("--by", a.by, "fit separately for each value of COLUMN");
+  cmd->add_option("--format-column", a.format_column,
+                  "compression law: the column naming each row's format")
+      ->capture_default_str();
+  cmd->add_option("--reference", a.reference,
+                  "compression law: the uncompressed format (its multiplier is 1)");
   cmd->add_option("--fix-from", a.fix_from,
                   "fix every parameter this law shares with a fit --json file (two-stage fits)");
   cmd->add_flag("--skip-nonpositive", a.skip_nonpositive,
@@ -167,10 +172,40 @@ int run_fit_by(const FitArgs& a, const LawEntry& law, const Table& table, const 
   return 0;
 }
 
+// Frantar et al.'s law needs the format column turned into one multiplier per format.
+int run_fit_compression(const FitArgs& a, const Table& table, const FitOptions& o) {
+  if (a.reference.empty()) {
+    throw UsageError("--law compression needs --reference FORMAT (the uncompressed format)");
+  }
+  if (!a.by.empty()) throw UsageError("--by is not available with --law compression");
+  const CompressionFit c = fit_compression(table, a.format_column, a.reference, o);
+  if (a.json) {
+    nlohmann::ordered_json j = fit_json(c.fit);
+    nlohmann::ordered_json m = nlohmann::ordered_json::object(), se = m;
+    for (const auto& [name, v] : c.multipliers) m[name] = number_or_null(v);
+    for (const auto& [name, v] : c.standard_errors) se[name] = number_or_null(v);
+    j["format_column"] = c.format_column;
+    j["reference"] = c.reference;
+    j["multipliers"] = m;
+    j["multiplier_standard_errors"] = se;
+    std::cout << j.dump(2) << "\n";
+  } else {
+    std::cout << full_report(c.fit)
+              << fmt::format("\n{:<16} {:>12} {:>12}\n", "format", "multiplier", "std. error");
+    for (std::size_t i = 0; i < c.multipliers.size(); ++i) {
+      std::cout << fmt::format("{:<16} {:>12} {:>12}\n", c.multipliers[i].first,
+                               format_value(c.multipliers[i].second),
+                               format_value(c.standard_errors[i].second, 4));
+    }
+  }
+  return c.fit.status == FitStatus::kFailed ? 1 : 0;
+}
+
 int run_fit(const FitArgs& a) {
   const LawEntry& law = find_law(a.law);
   LoadedTable t = load_table(a.data, a.derives, a.wheres, a.target);
   const FitOptions o = fit_options(a, law, t.target);
+  if (law.name == "compression") return run_fit_compression(a, t.table, o);
   if (!a.by.empty()) return run_fit_by(a, law, t.table, o);
   const FitResult r = law.fit(t.table, o);
   if (a.json) {

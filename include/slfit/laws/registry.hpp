@@ -19,6 +19,7 @@
 #include "slfit/fit/fit.hpp"
 #include "slfit/laws/capybara.hpp"
 #include "slfit/laws/chinchilla.hpp"
+#include "slfit/laws/compression.hpp"
 #include "slfit/laws/kumar.hpp"
 #include "slfit/laws/qat_group.hpp"
 #include "slfit/laws/qid.hpp"
@@ -91,7 +92,8 @@ inline const std::vector<LawEntry>& builtin_laws() {
   static const std::vector<LawEntry> laws = {
       make_law_entry<Chinchilla>(), make_law_entry<KumarPtq>(), make_law_entry<KumarQat>(),
       make_law_entry<Kumar>(),      make_law_entry<Qid>(),      make_law_entry<PythiaKaplan>(),
-      make_law_entry<Capybara>(),   make_law_entry<QatGroup>(), make_law_entry<QatFull>()};
+      make_law_entry<Capybara>(),   make_law_entry<QatGroup>(), make_law_entry<QatFull>(),
+      make_law_entry<Compression>()};
   return laws;
 }
 
