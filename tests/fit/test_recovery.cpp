@@ -14,7 +14,7 @@
 //
 // Two-stage fits (kumar, qat-full) fix the base law at its first-stage estimate; the second
 // stage's own standard errors then treat the base as exact and are too small (by 2x for qat-full
-// here). Their checks use two_stage_errors(), which adds the first stage's uncertainty.
+// here). Their checks use add_first_stage_uncertainty(), which adds the first stage's uncertainty.
 #include <Eigen/Dense>
 #include <cmath>
 #include <cstdint>
@@ -34,6 +34,7 @@
 #include "slfit/laws/qat_group.hpp"
 #include "slfit/laws/qid.hpp"
 #include "slfit/uncertainty/covariance.hpp"
+#include "slfit/uncertainty/two_stage.hpp"
 
 // Catch comes last: Ceres pulls in glog, whose CHECK macro would otherwise replace Catch's.
 #include <catch2/catch.hpp>
@@ -117,40 +118,6 @@ double z_score(const FitResult& r, std::size_t i, double truth) {
   if (L::parameters()[i].transform == slfit::Transform::kLog)
     return std::log(hat / truth) / (se / hat);
   return (hat - truth) / se;
-}
-
-// Standard errors of a second-stage fit that include the first stage's uncertainty. The second
-// stage holds the shared parameters at their first-stage values; its own covariance treats them
-// as exact. To first order the second stage's estimate moves with them as G = -(Jf'Jf)^-1 Jf'Jb
-// (Jf, Jb: Jacobians of its residuals in its free and its shared parameters), so the total
-// covariance is V2 + G V1 G'. Returns the standard errors of every parameter of stage 2 (0 where
-// fixed), in the order of L2::parameters().
-template <class L2>
-std::vector<double> two_stage_errors(const Table& t2, const FitOptions& o2, const FitResult& stage1,
-                                     const FitResult& stage2) {
-  const slfit::FitProblem<L2> problem(t2, o2);
-  const Eigen::MatrixXd j = slfit::residual_jacobian(problem, stage2.parameters);
-  std::vector<Eigen::Index> free, shared, shared_in_1;
-  for (std::size_t i = 0; i < stage2.names.size(); ++i) {
-    if (!stage2.fixed[i]) {
-      free.push_back(static_cast<Eigen::Index>(i));
-      continue;
-    }
-    for (std::size_t k = 0; k < stage1.names.size(); ++k)
-      if (stage1.names[k] == stage2.names[i] && !stage1.fixed[k]) {
-        shared.push_back(static_cast<Eigen::Index>(i));
-        shared_in_1.push_back(static_cast<Eigen::Index>(k));
-      }
-  }
-  const Eigen::MatrixXd jf = j(Eigen::all, free), jb = j(Eigen::all, shared);
-  const Eigen::MatrixXd g = -(jf.transpose() * jf).ldlt().solve(jf.transpose() * jb);
-  const Eigen::MatrixXd v1 = stage1.covariance(shared_in_1, shared_in_1);
-  const Eigen::MatrixXd total = stage2.covariance(free, free) + g * v1 * g.transpose();
-  std::vector<double> se(stage2.names.size(), 0.0);
-  for (std::size_t c = 0; c < free.size(); ++c)
-    se[static_cast<std::size_t>(free[c])] =
-        std::sqrt(total(static_cast<Eigen::Index>(c), static_cast<Eigen::Index>(c)));
-  return se;
 }
 
 // ---- 1. pythia-kaplan ---------------------------------------------------------------------------
@@ -237,7 +204,8 @@ TwoStage fit_kumar_two_stage(const Table& t) {
   o.starts = ptq_starts();
   const Table quantized = t.filter(t.column("P_post") < kFullPost);
   out.full = slfit::fit<Kumar>(quantized, o);
-  out.errors = two_stage_errors<Kumar>(quantized, o, out.base, out.full);
+  slfit::add_first_stage_uncertainty<Kumar>(quantized, o, out.base, out.full);
+  out.errors = out.full.standard_errors;
   return out;
 }
 
@@ -275,7 +243,8 @@ TwoStage fit_qat_two_stage(const Table& base_rows, const Table& quantized_rows) 
   slfit::fix_shared_parameters<QatFull>(o, out.base);
   o.starts = qat_group_starts();
   out.full = slfit::fit<QatFull>(quantized_rows, o);
-  out.errors = two_stage_errors<QatFull>(quantized_rows, o, out.base, out.full);
+  slfit::add_first_stage_uncertainty<QatFull>(quantized_rows, o, out.base, out.full);
+  out.errors = out.full.standard_errors;
   return out;
 }
 

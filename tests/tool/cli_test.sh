@@ -45,6 +45,9 @@ check_json() {
   fi
 }
 
+# Parameters of qat-full: Hoffmann et al.'s base with Chen et al.'s W4A4 degradation.
+printf '{"A": 406.4, "B": 410.7, "E": 1.69, "alpha": 0.34, "beta": 0.28, "k": 0.1582, "gamma_N": 0.2186, "gamma_D": 0.0745, "gamma_G": 0.7779}' >truth.json
+
 # --- laws ---------------------------------------------------------------------------------------
 "$slfit" laws >laws.txt && grep -q "chinchilla" laws.txt && ok || bad "laws lists chinchilla"
 "$slfit" laws --json >laws.json && ok || bad "laws --json"
@@ -81,7 +84,29 @@ check_json kptq.json "abs(j['rows'][0]['value']-0.0955851)<=5e-8 and abs(j['rows
 check_json opt.json "j['quantity']=='allocation' and len(j['rows'])==2 and round(j['rows'][0]['N']/1e7)==3219 and round(j['rows'][0]['D']/1e9)==2982 and abs(j['a']-0.451613)<=5e-7"
 expect_error 2 "needs --at P" -- optimal --law qid --preset ouyang2024 --quantity tokens --at N=7e9
 expect_error 2 "unknown quantity 'dcrit' for law 'qid'" -- optimal --law qid --preset ouyang2024 --quantity dcrit --at N=7e9
-expect_error 2 "no quantity for law 'qat-group'" -- optimal --law qat-group --preset chen2025-w4a4 --quantity precision --at C=1
+expect_error 2 "no quantity for law 'pythia-kaplan'" -- optimal --law pythia-kaplan --preset ouyang2024 --quantity precision --at C=1
+"$slfit" optimal --law qat-group --preset chen2025-w4a4 --quantity wa-ratio --at N=595e6 --at D=100e9 --at G=32 --json >wa.json \
+  && ok || bad "optimal wa-ratio"
+check_json wa.json "abs(j['rows'][0]['wa_ratio']-0.044089/(0.018643+0.028722))<2e-4"
+"$slfit" optimal --law qat-full --params truth.json --quantity multiplier --at N=1e9 --at D=1e11 --at G=128 --json >mult.json \
+  && ok || bad "optimal multiplier"
+python3 - <<'PY' && ok || bad "multiplier reproduces the degradation"
+import json
+m = json.load(open("mult.json"))["rows"][0]["multiplier"]
+A, alpha, k, gN, gD, gG = 406.4, 0.34, 0.1582, 0.2186, 0.0745, 0.7779
+import math
+delta = k * 1e11**gD * math.log2(128)**gG / 1e9**gN
+assert abs(A * (1e9 * m) ** -alpha - (A * 1e9 ** -alpha + delta)) < 1e-12, m
+PY
+
+"$slfit" optimal --law chinchilla --preset hoffmann2022 --quantity compute --at loss=2.0 --json >cmpt.json \
+  && ok || bad "optimal compute"
+"$slfit" predict --law chinchilla --preset hoffmann2022 --at N="$(python3 -c "import json;print(repr(json.load(open('cmpt.json'))['rows'][0]['N']))")" \
+  --at D="$(python3 -c "import json;print(repr(json.load(open('cmpt.json'))['rows'][0]['D']))")" --json >cmpt2.json
+check_json cmpt2.json "abs(j['rows'][0]['value']-2.0)<1e-8"
+"$slfit" predict --law capybara --preset sun2025 --at N=1e8 --at D=1e10 --at format=E4M3 --at B=channel,8192 --json >chan.json \
+  && ok || bad "B=channel"
+check_json chan.json "abs(j['rows'][0]['B']-2**13.1567)<1e-6 and j['rows'][0]['value']>j['rows'][1]['value']"
 
 # Kumar's D_crit (LAWS.md §2: 8.856e10, 1.753e11, 2.946e11 at 4 bits; 8.607e12 for 1e9 at 6 bits).
 "$slfit" optimal --law kumar-ptq --preset kumar2024 --quantity dcrit --at N=30e6,220e6,1e9 --at P_post=4,6 \
@@ -149,11 +174,11 @@ check_json by.json "[g['group'] for g in j]==[2,3,4] and all(g['by']=='P' and g[
 "$slfit" simulate --law chinchilla --preset hoffmann2022 --at N=5e7,1e8,3e8,1e9,3e9 \
   --at D=1e9,1e10,1e11 --seed 1 >base.csv
 "$slfit" fit --law chinchilla --data base.csv --json >base.json && ok || bad "stage 1"
-printf '{"A": 406.4, "B": 410.7, "E": 1.69, "alpha": 0.34, "beta": 0.28, "k": 0.1582, "gamma_N": 0.2186, "gamma_D": 0.0745, "gamma_G": 0.7779}' >truth.json
 "$slfit" simulate --law qat-full --params truth.json --at N=5e7,1e8,3e8,1e9,3e9 --at D=1e9,1e10,1e11 \
   --at G=16,32,64,128,256 --noise 0.001 --seed 2 >quant.csv && ok || bad "simulate qat-full"
 "$slfit" fit --law qat-full --data quant.csv --fix-from base.json --json >stage2.json \
   && ok || bad "stage 2 with --fix-from"
+check_json stage2.json "'first stage' in j['covariance_message'] and len(j['covariance'])==9"
 check_json stage2.json "sorted(j['fixed'])==['A','B','E','alpha','beta'] and j['converged'] and abs(j['parameters']['gamma_G']-0.7779)<4*j['standard_errors']['gamma_G'] and abs(j['parameters']['gamma_N']-0.2186)<4*j['standard_errors']['gamma_N']"
 
 # Frantar et al.'s compression law: one multiplier per format, shared base constants.
@@ -178,6 +203,34 @@ printf 'N,D,P,loss\n1e8,1e9,4,0.1\n2e8,1e9,4,-0.01\n3e8,1e9,4,0.05\n4e8,2e9,3,0.
 expect_error 1 "row 2 of table 'neg.csv' has -0.01" -- fit --law qid --data neg.csv
 "$slfit" fit --law qid --data neg.csv --skip-nonpositive --json >skip.json && ok || bad "--skip-nonpositive"
 check_json skip.json "j['dropped_rows']==[2] and j['points']==5"
+
+# Uncertainty: bootstrap (rows and groups), hold-out extrapolation, law comparison.
+"$slfit" fit --law chinchilla --data sim.csv --bootstrap 100 --seed 4 --json >boot.json && ok || bad "--bootstrap"
+check_json boot.json "j['bootstrap']['resamples']==100 and all(j['bootstrap']['ci95'][p][0]<j['parameters'][p]<j['bootstrap']['ci95'][p][1] for p in j['parameters']) and j['bootstrap']['se']['alpha']>0"
+"$slfit" fit --law chinchilla --data sim.csv --bootstrap 100 --seed 4 --threads 1 --json \
+  | python3 -c "import json,sys; j=json.load(sys.stdin); print(json.dumps(j['bootstrap']['se']))" >bse1.txt
+python3 -c "import json; print(json.dumps(json.load(open('boot.json'))['bootstrap']['se']))" >bse2.txt
+cmp -s bse1.txt bse2.txt && ok || bad "bootstrap depends on the thread count"
+"$slfit" fit --law chinchilla --data sim.csv --bootstrap 50 --group N --seed 4 --json >gboot.json && ok || bad "--group"
+check_json gboot.json "j['bootstrap']['group']=='N' and j['bootstrap']['groups']==6"
+expect_error 1 "group" -- fit --law chinchilla --data sim.csv --bootstrap 10 --group run
+# Derived quantities and prediction intervals: a new observation's interval is wider than the mean's.
+"$slfit" fit --law chinchilla --data sim.csv --bootstrap 100 --seed 4 --budget 5.76e23 \
+  --predict-at N=70e9 --predict-at D=1.4e12 --json >derived.json && ok || bad "--budget, --predict-at"
+check_json derived.json "set(j['bootstrap']['derived'])=={'a','N_opt@C=5.76e+23','D_opt@C=5.76e+23','tokens_per_parameter@C=5.76e+23','value@N=7e+10,D=1.4e+12'} and j['bootstrap']['derived']['a']['se']>0"
+check_json derived.json "(lambda r: r['interval'][0]<r['value']<r['interval'][1] and r['mean_interval'][0]<r['value']<r['mean_interval'][1] and r['interval'][1]-r['interval'][0]>r['mean_interval'][1]-r['mean_interval'][0])(j['predictions']['rows'][0])"
+"$slfit" fit --law qid --data qsim.csv --predict-at N=7e9 --predict-at D=1e14 --predict-at P=4 --json >qpred.json \
+  && ok || bad "--predict-at without bootstrap (delta method)"
+check_json qpred.json "'delta' in j['predictions']['method'] and j['predictions']['rows'][0]['interval'][0]<j['predictions']['rows'][0]['value']"
+expect_error 2 "--budget applies to law chinchilla only" -- fit --law qid --data qsim.csv --bootstrap 5 --budget 1e21
+expect_error 2 "--group goes with --bootstrap" -- fit --law chinchilla --data sim.csv --group N
+"$slfit" fit --law chinchilla --data sim.csv --holdout "N >= 3e9" --json >hold.json && ok || bad "--holdout"
+check_json hold.json "len(j['holdout']['rows'])==12 and j['points']==24 and j['holdout']['rmse']>0 and all('predicted' in r and 'observed' in r for r in j['holdout']['rows'])"
+expect_error 1 "no row" -- fit --law chinchilla --data sim.csv --holdout "N > 1e20"
+"$slfit" compare --laws chinchilla,pythia-kaplan --data sim.csv --holdout "N >= 3e9" --json >cmpl.json \
+  && ok || bad "compare"
+check_json cmpl.json "j['best_by_bic']=='chinchilla' and j['best_by_holdout']=='chinchilla' and j['laws'][0]['law']=='chinchilla'"
+expect_error 2 "at least two" -- compare --laws chinchilla --data sim.csv
 
 # Same command and seed: the same numbers twice (time aside).
 for i in 1 2; do

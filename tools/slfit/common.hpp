@@ -76,6 +76,49 @@ inline std::vector<std::pair<std::string, double>> read_shared_params(const std:
   return out;
 }
 
+// A first-stage fit read back from `fit --json` (names, values, fixed flags, covariance), so a
+// second stage can add its uncertainty. covariance_ok is false where the file has none.
+inline FitResult read_fit_json(const std::string& path) {
+  std::ifstream in(path);
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw DataError("parameter file '" + path + "' is not valid JSON: " + e.what());
+  }
+  if (j.is_array() && !j.empty()) j = j[0];
+  FitResult r;
+  if (!j.is_object() || !j.contains("parameters") || !j["parameters"].is_object()) return r;
+  for (auto it = j["parameters"].begin(); it != j["parameters"].end(); ++it) {
+    r.names.push_back(it.key());
+    r.parameters.push_back(it.value().is_number() ? it.value().get<double>() : std::nan(""));
+    bool fixed = false;
+    if (j.contains("fixed") && j["fixed"].is_array())
+      for (const auto& f : j["fixed"]) fixed = fixed || (f.is_string() && f == it.key());
+    r.fixed.push_back(fixed);
+  }
+  const auto k = static_cast<Eigen::Index>(r.names.size());
+  if (j.contains("covariance") && j["covariance"].is_array() &&
+      static_cast<Eigen::Index>(j["covariance"].size()) == k) {
+    r.covariance = Eigen::MatrixXd::Zero(k, k);
+    bool ok = true;
+    for (Eigen::Index a = 0; a < k; ++a) {
+      const auto& row = j["covariance"][static_cast<std::size_t>(a)];
+      if (!row.is_array() || static_cast<Eigen::Index>(row.size()) != k) {
+        ok = false;
+        break;
+      }
+      for (Eigen::Index b = 0; b < k; ++b) {
+        const auto& v = row[static_cast<std::size_t>(b)];
+        ok = ok && v.is_number();
+        if (v.is_number()) r.covariance(a, b) = v.get<double>();
+      }
+    }
+    r.covariance_ok = ok;
+  }
+  return r;
+}
+
 inline void law_input_check(const LawEntry& law, const std::string& name) {
   for (const auto& in : law.inputs)
     if (in.name == name) return;
@@ -117,7 +160,12 @@ inline Table parse_grid(const std::vector<std::string>& flags,
         throw UsageError("unknown input '" + name + "'" + detail::did_you_mean(name, allowed) +
                          "; inputs are: " + detail::join(allowed));
       }
-      while (std::getline(ss, item, ',')) values.push_back(parse_number(item, "--at " + name));
+      while (std::getline(ss, item, ',')) {
+        // Channel-wise scaling acts as a block of 2^13.1567 elements in Sun et al.'s law.
+        values.push_back(name == "B" && trim(item) == "channel"
+                             ? kCapybaraChannelwiseBlock
+                             : parse_number(item, "--at " + name));
+      }
     }
     if (values.empty()) throw UsageError("--at " + name + " has no values");
     axes.emplace_back(name, std::move(values));

@@ -48,7 +48,17 @@ inline nlohmann::ordered_json fit_json(const FitResult& r) {
   j["fixed"] = fixed;
   if (!r.dropped_rows.empty()) j["dropped_rows"] = r.dropped_rows;
   j["covariance_ok"] = r.covariance_ok;
-  if (!r.covariance_ok) j["covariance_message"] = r.covariance_message;
+  if (!r.covariance_message.empty()) j["covariance_message"] = r.covariance_message;
+  if (r.covariance_ok) {
+    // In parameter order; lets a later --fix-from carry this fit's uncertainty forward.
+    nlohmann::ordered_json cov = nlohmann::ordered_json::array();
+    for (Eigen::Index a = 0; a < r.covariance.rows(); ++a) {
+      nlohmann::ordered_json row = nlohmann::ordered_json::array();
+      for (Eigen::Index b = 0; b < r.covariance.cols(); ++b) row.push_back(r.covariance(a, b));
+      cov.push_back(row);
+    }
+    j["covariance"] = cov;
+  }
   return j;
 }
 

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "json_output.hpp"
 #include "optimal.hpp"
 #include "slfit/slfit.hpp"
+#include "uncertainty_output.hpp"
 
 namespace slfit::tool {
 namespace {
@@ -23,7 +25,10 @@ struct FitArgs {
   std::string law, data, target = "loss", objective = "squared", space = "log", starts = "default";
   std::vector<std::string> cols, derives, wheres, fixes, bounds, start_points;
   std::string weights, by, fix_from, format_column = "format", reference;
-  bool skip_nonpositive = false;
+  bool skip_nonpositive = false, bootstrap_from_starts = false;
+  int bootstrap = 0;
+  std::string group, holdout;
+  std::vector<std::string> predict_at, budgets;
   double delta = 1e-3;
   std::uint64_t seed = 0;
   int threads = 0;
@@ -59,6 +64,16 @@ void add_fit_options(CLI::App* cmd, FitArgs& a) {
                   "fix every parameter this law shares with a fit --json file (two-stage fits)");
   cmd->add_flag("--skip-nonpositive", a.skip_nonpositive,
                 "in log space, leave out rows whose target is <= 0 (and list them)");
+  cmd->add_option("--bootstrap", a.bootstrap, "resampling intervals from K refits");
+  cmd->add_option("--group", a.group, "with --bootstrap: resample whole groups of this column");
+  cmd->add_flag("--bootstrap-from-starts", a.bootstrap_from_starts,
+                "refit each resample from the start grid, not from the best fit");
+  cmd->add_option("--predict-at", a.predict_at,
+                  "prediction intervals at NAME=V1,V2 (repeat for a grid; bootstrap if given)");
+  cmd->add_option("--budget", a.budgets,
+                  "chinchilla: compute budgets C for N_opt, D_opt, tokens per parameter");
+  cmd->add_option("--holdout", a.holdout,
+                  "fit on the other rows and report the error on the rows where EXPR holds");
   cmd->add_flag("--json", a.json, "print one JSON object");
 }
 
@@ -201,17 +216,92 @@ int run_fit_compression(const FitArgs& a, const Table& table, const FitOptions& 
   return c.fit.status == FitStatus::kFailed ? 1 : 0;
 }
 
+// Quantities the bootstrap reports besides the parameters: Chinchilla's allocation exponent and,
+// for each --budget, the compute-optimal N, D and tokens per parameter; for any law, its value at
+// each --predict-at point.
+std::vector<DerivedQuantity> derived_quantities(const LawEntry& law, const FitArgs& a) {
+  std::vector<DerivedQuantity> out;
+  if (law.name == "chinchilla") {
+    out.push_back({"a", [](const std::vector<double>& p) { return chinchilla_exponents(p).a; }});
+    for (const auto& b : a.budgets) {
+      const double c = parse_number(b, "--budget");
+      const std::string at = fmt::format("@C={:g}", c);
+      out.push_back({"N_opt" + at,
+                     [c](const std::vector<double>& p) { return chinchilla_allocation(p, c).N; }});
+      out.push_back({"D_opt" + at,
+                     [c](const std::vector<double>& p) { return chinchilla_allocation(p, c).D; }});
+      out.push_back({"tokens_per_parameter" + at, [c](const std::vector<double>& p) {
+                       return chinchilla_allocation(p, c).tokens_per_parameter();
+                     }});
+    }
+  } else if (!a.budgets.empty()) {
+    throw UsageError("--budget applies to law chinchilla only");
+  }
+  if (!a.predict_at.empty()) {
+    const Table at = parse_at(a.predict_at, law);
+    for (Eigen::Index r = 0; r < at.rows(); ++r) {
+      std::string name = "value@";
+      const Table one = at.select({r});
+      for (const auto& n : at.names())
+        name += fmt::format("{}{}={:g}", name.size() > 6 ? "," : "", n, at.column(n)(r));
+      out.push_back({name, [&law, one](const std::vector<double>& p) {
+                       return law.evaluate(one, p, {})(0);
+                     }});
+    }
+  }
+  return out;
+}
+
 int run_fit(const FitArgs& a) {
   const LawEntry& law = find_law(a.law);
   LoadedTable t = load_table(a.data, a.derives, a.wheres, a.target);
   const FitOptions o = fit_options(a, law, t.target);
   if (law.name == "compression") return run_fit_compression(a, t.table, o);
   if (!a.by.empty()) return run_fit_by(a, law, t.table, o);
-  const FitResult r = law.fit(t.table, o);
+  if (a.bootstrap < 0) throw UsageError("--bootstrap needs a positive number of resamples");
+  if (!a.group.empty() && a.bootstrap == 0) throw UsageError("--group goes with --bootstrap K");
+  std::optional<HoldoutResult> held;
+  FitResult r;
+  if (!a.holdout.empty()) {
+    held = slfit::holdout(t.table, Expression::parse(a.holdout), law.candidate(o));
+    r = held->fit;
+  } else {
+    r = law.fit(t.table, o);
+  }
+  if (!a.fix_from.empty()) law.add_first_stage(t.table, o, read_fit_json(a.fix_from), r);
+  std::optional<BootstrapResult> boot;
+  if (a.bootstrap > 0) {
+    if (held) throw UsageError("--bootstrap and --holdout cannot be combined yet");
+    BootstrapOptions bo;
+    bo.resamples = a.bootstrap;
+    bo.seed = a.seed;
+    bo.threads = a.threads;
+    bo.from_starts = a.bootstrap_from_starts;
+    if (!a.group.empty()) bo.group = a.group;
+    bo.progress = progress_bar("bootstrap");
+    bo.derived = derived_quantities(law, a);
+    boot = law.bootstrap(t.table, o, bo, &r);
+  }
+  std::optional<PredictionResult> pred;
+  Table at;
+  if (!a.predict_at.empty()) {
+    at = parse_at(a.predict_at, law);
+    PredictionOptions po;
+    po.seed = a.seed;
+    po.method = boot ? PredictionMethod::kBootstrap : PredictionMethod::kDelta;
+    pred = law.predict_intervals(at, o, r, boot ? &*boot : nullptr, po);
+  }
   if (a.json) {
-    std::cout << fit_json(r).dump(2) << "\n";
+    nlohmann::ordered_json j = fit_json(r);
+    if (boot) j["bootstrap"] = bootstrap_json(*boot);
+    if (held) j["holdout"] = holdout_json(*held);
+    if (pred) j["predictions"] = prediction_json(*pred, at);
+    std::cout << j.dump(2) << "\n";
   } else {
     std::cout << full_report(r);
+    if (boot) std::cout << bootstrap_report(*boot);
+    if (held) std::cout << holdout_report(*held);
+    if (pred) std::cout << prediction_report(*pred, at);
   }
   if (r.status == FitStatus::kFailed) {
     std::cerr << "slfit: error: the fit failed: " << r.message << "\n";
@@ -219,6 +309,35 @@ int run_fit(const FitArgs& a) {
   }
   if (r.status == FitStatus::kNotConverged) {
     std::cerr << "slfit: warning: the best start did not converge: " << r.message << "\n";
+  }
+  return 0;
+}
+
+struct CompareArgs {
+  std::string laws;
+  FitArgs fit;
+};
+
+int run_compare(const CompareArgs& a) {
+  std::vector<FitCandidate> candidates;
+  LoadedTable t = load_table(a.fit.data, a.fit.derives, a.fit.wheres, a.fit.target);
+  std::stringstream ss(a.laws);
+  std::string name;
+  while (std::getline(ss, name, ',')) {
+    const LawEntry& law = find_law(trim(name));
+    candidates.push_back(law.candidate(fit_options(a.fit, law, t.target)));
+  }
+  if (candidates.size() < 2) throw UsageError("--laws needs at least two law names, e.g. A,B");
+  CompareOptions co;
+  if (!a.fit.holdout.empty()) {
+    co.holdout = holdout_mask(t.table, Expression::parse(a.fit.holdout));
+    co.rank_by = RankBy::kHoldout;
+  }
+  const Comparison c = compare_laws(t.table, candidates, co);
+  if (a.fit.json) {
+    std::cout << comparison_json(c).dump(2) << "\n";
+  } else {
+    std::cout << comparison_report(c);
   }
   return 0;
 }
@@ -441,6 +560,14 @@ int main(int argc, char** argv) {
       "      --derive 'D=\"Training FLOP\"/(6*\"Model Size\")' --where 'loss < 3.44' \\\n"
       "      --objective huber --delta 1e-3 --space log --starts hoffmann --json");
 
+  CompareArgs ca;
+  auto* compare = app.add_subcommand("compare", "fit several laws on one table and rank them");
+  compare->add_option("--laws", ca.laws, "comma-separated law names")->required();
+  add_fit_options(compare, ca.fit);
+  compare->footer(
+      "Example:\n  slfit compare --laws chinchilla,pythia-kaplan --data runs.csv "
+      "--holdout \"N >= 1e9\"");
+
   PredictArgs pa;
   auto* predict = app.add_subcommand("predict", "evaluate a law with preset or fitted parameters");
   add_law_source_options(predict, pa.law, pa.preset, pa.params, pa.at);
@@ -490,6 +617,7 @@ int main(int argc, char** argv) {
     if (*predict) return run_predict(pa);
     if (*sim) return run_simulate(sa);
     if (*optimal) return run_optimal(oa);
+    if (*compare) return run_compare(ca);
     if (*demo) return run_demo(demo_seed);
   } catch (const slfit::UsageError& e) {
     std::cerr << "slfit: error: " << e.what() << "\n";

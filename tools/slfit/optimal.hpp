@@ -90,6 +90,16 @@ inline const std::vector<OptimalSpec>& optimal_specs() {
                  {"tokens_per_parameter", a.tokens_per_parameter()},
                  {"loss", a.loss}};
        }},
+      {"chinchilla",
+       "compute",
+       {"loss"},
+       {},
+       "compute at which the compute-optimal model reaches a target loss",
+       [](const std::vector<double>& p, const Row& r) -> Outputs {
+         const double c = chinchilla_compute_for_loss(p, *get(r, "loss"));
+         const Allocation a = chinchilla_allocation(p, c);
+         return {{"C", c}, {"N", a.N}, {"D", a.D}};
+       }},
       {"kumar-qat|kumar",
        "precision",
        {"C"},
@@ -164,6 +174,23 @@ inline const std::vector<OptimalSpec>& optimal_specs() {
          if (auto d = get(r, "D")) out.emplace_back("fraction_of_D", t / *d);
          return out;
        }},
+      {"qat-full",
+       "multiplier",
+       {"N", "D", "G"},
+       {},
+       "Frantar et al.'s equivalent effective-parameter multiplier of the QAT degradation",
+       [](const std::vector<double>& p, const Row& r) -> Outputs {
+         const double n = *get(r, "N"), d = *get(r, "D"), g = *get(r, "G");
+         return {{"multiplier", qat_effective_multiplier(p, n, d, g)}};
+       }},
+      {"qat-group",
+       "wa-ratio",
+       {"N", "D", "G"},
+       {},
+       "delta_W4A4 / (delta_W4A16 + delta_W16A4) from the chen2025 presets (about 0.906)",
+       [](const std::vector<double>&, const Row& r) -> Outputs {
+         return {{"wa_ratio", qat_wa_ratio(*get(r, "N"), *get(r, "D"), *get(r, "G"))}};
+       }},
   };
   return specs;
 }
@@ -186,7 +213,8 @@ inline const OptimalSpec& find_optimal(const std::string& law, const std::string
   if (available.empty()) {
     throw UsageError(
         "slfit optimal has no quantity for law '" + law +
-        "'; laws with analyses: chinchilla, kumar-qat, kumar, kumar-ptq, capybara, qid");
+        "'; laws with analyses: chinchilla, kumar-qat, kumar, kumar-ptq, capybara, qid, "
+        "qat-group, qat-full");
   }
   throw UsageError("unknown quantity '" + quantity + "' for law '" + law +
                    "'; available: " + available);

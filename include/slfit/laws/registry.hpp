@@ -23,6 +23,10 @@
 #include "slfit/laws/kumar.hpp"
 #include "slfit/laws/qat_group.hpp"
 #include "slfit/laws/qid.hpp"
+#include "slfit/uncertainty/bootstrap.hpp"
+#include "slfit/uncertainty/holdout.hpp"
+#include "slfit/uncertainty/prediction.hpp"
+#include "slfit/uncertainty/two_stage.hpp"
 
 namespace slfit {
 
@@ -35,6 +39,17 @@ struct LawEntry {
   std::vector<StartGrid> start_grids;
   std::function<Array(const Table&, const std::vector<double>&, const ColumnMap&)> evaluate;
   std::function<FitResult(const Table&, const FitOptions&)> fit;
+  // add_first_stage_uncertainty for this law as the second stage of a two-stage fit.
+  std::function<void(const Table&, const FitOptions&, const FitResult&, FitResult&)>
+      add_first_stage;
+  std::function<BootstrapResult(const Table&, const FitOptions&, const BootstrapOptions&,
+                                const FitResult*)>
+      bootstrap;
+  // This law with these options as a candidate for holdout() and compare_laws().
+  std::function<FitCandidate(const FitOptions&)> candidate;
+  std::function<PredictionResult(const Table&, const FitOptions&, const FitResult&,
+                                 const BootstrapResult*, const PredictionOptions&)>
+      predict_intervals;
 
   std::vector<std::string> input_names() const {
     std::vector<std::string> out;
@@ -85,6 +100,16 @@ LawEntry make_law_entry() {
     return slfit::evaluate<L>(t, p, m);
   };
   e.fit = [](const Table& t, const FitOptions& o) { return slfit::fit<L>(t, o); };
+  e.add_first_stage = [](const Table& t, const FitOptions& o, const FitResult& s1, FitResult& s2) {
+    add_first_stage_uncertainty<L>(t, o, s1, s2);
+  };
+  e.bootstrap = [](const Table& t, const FitOptions& o, const BootstrapOptions& b,
+                   const FitResult* best) { return slfit::bootstrap<L>(t, o, b, best); };
+  e.candidate = [](const FitOptions& o) { return slfit::candidate<L>(std::string(L::kName), o); };
+  e.predict_intervals = [](const Table& at, const FitOptions& o, const FitResult& best,
+                           const BootstrapResult* boot, const PredictionOptions& po) {
+    return slfit::predict_intervals<L>(at, o, best, boot, po);
+  };
   return e;
 }
 

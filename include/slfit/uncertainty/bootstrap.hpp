@@ -1,0 +1,293 @@
+// bootstrap<Law>(table, fit options, bootstrap options): resampling uncertainty of a fit.
+//
+// Each resample draws rows with replacement (or, with `group` set, whole groups: all rows sharing
+// a value of that column, such as the checkpoints of one training run, which are not independent
+// of each other) and refits the law. By default a refit starts from the best fit only, which is
+// fast and is what the spread around that optimum means; `from_starts` reruns the full start list
+// of the fit options instead, for when resamples may fall into other basins. Reported for every
+// parameter and every derived quantity: the bootstrap SE (standard deviation over resamples), the
+// percentile interval, and next to them the covariance SE and interval (delta method for derived
+// quantities). A warning is added where the two SEs differ by more than `disagreement` times
+// either way: the covariance then misdescribes the fit (a Huber or absolute objective, strong
+// nonlinearity, correlated rows), and the bootstrap is the one to trust.
+//
+// Resample b draws from Rng(seed ^ stream(b)), so results depend on the seed only, never on the
+// number of threads or on the order in which resamples finish. A resample whose fit fails or
+// cannot be set up (too few distinct rows, say) is counted in `failed` and left out; one whose
+// solver stopped short is kept and counted in `not_converged`.
+//
+//   slfit::BootstrapOptions b;
+//   b.resamples = 1000;
+//   b.group = "run";
+//   b.derived.push_back({"a", [](const std::vector<double>& p) {
+//                          return slfit::chinchilla_exponents(p).a; }});
+//   b.progress = [](int done, int total) { std::fprintf(stderr, "\r%d/%d", done, total); };
+//   slfit::BootstrapResult r = slfit::bootstrap<slfit::Chinchilla>(table, fit_options, b);
+//   for (const auto& e : r.parameters) std::printf("%s %g +- %g\n", ...);
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "slfit/detail/random.hpp"
+#include "slfit/fit/fit.hpp"
+#include "slfit/uncertainty/intervals.hpp"
+
+namespace slfit {
+
+struct BootstrapOptions {
+  int resamples = 1000;
+  std::optional<std::string> group;  // resample whole groups of equal values of this column
+  bool from_starts = false;          // refit from the fit options' starts, not the best fit
+  double level = 0.95;               // of percentile and covariance intervals
+  std::uint64_t seed = 0;
+  int threads = 0;  // 0: all cores; results never depend on it
+  std::vector<DerivedQuantity> derived;
+  // Called after each resample with the count done so far, from worker threads but one call at a
+  // time and with `done` strictly increasing.
+  std::function<void(int done, int total)> progress;
+  double disagreement = 3.0;  // warn when bootstrap / covariance SE leaves [1/x, x]
+};
+
+struct BootstrapEstimate {
+  std::string name;
+  double estimate = std::nan("");        // at the best fit
+  double standard_error = std::nan("");  // standard deviation over valid resamples
+  Interval percentile;                   // the bootstrap percentile interval
+  double covariance_se = std::nan("");   // from the fit's covariance (delta method if derived)
+  Interval covariance;                   // estimate +- z covariance_se
+  int valid = 0;                         // resamples where the value was finite
+};
+
+struct BootstrapResult {
+  FitResult best;                             // the fit every resample is compared with
+  std::vector<BootstrapEstimate> parameters;  // in the law's order
+  std::vector<BootstrapEstimate> derived;     // in the options' order
+  int resamples = 0;
+  int failed = 0;         // fits that failed or could not be set up
+  int not_converged = 0;  // kept, but the solver stopped short
+  std::string group;      // the group column, empty for a row bootstrap
+  int groups = 0;         // distinct groups (rows, for a row bootstrap)
+  double level = 0.95;
+  std::vector<std::vector<double>> samples;          // [resample][parameter], NaN when failed
+  std::vector<std::vector<double>> derived_samples;  // [resample][quantity]
+  std::vector<std::string> warnings;
+  double seconds = 0.0;
+
+  const BootstrapEstimate& parameter(std::string_view name) const { return find(parameters, name); }
+  const BootstrapEstimate& quantity(std::string_view name) const { return find(derived, name); }
+
+ private:
+  static const BootstrapEstimate& find(const std::vector<BootstrapEstimate>& v,
+                                       std::string_view name) {
+    for (const auto& e : v)
+      if (e.name == name) return e;
+    throw UsageError("no bootstrap estimate named '" + std::string(name) + "'");
+  }
+};
+
+namespace detail {
+
+// SplitMix64's finalizer: decorrelates the streams of neighbouring resample indices.
+inline std::uint64_t stream_mix(std::uint64_t x) {
+  std::uint64_t z = x + 0x9e3779b97f4a7c15ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+inline Rng resample_rng(std::uint64_t seed, std::uint64_t index) {
+  return Rng(seed ^ stream_mix(index));
+}
+
+// Row lists of each group, groups in order of first appearance. A text column groups by its
+// cells, a numeric one by value.
+inline std::vector<std::vector<Eigen::Index>> group_rows(const Table& t, const std::string& col) {
+  if (!t.has(col)) {
+    std::string msg =
+        "no column '" + col + "' to resample groups by in " + t.label() + "; columns are: ";
+    const auto names = t.names();
+    for (std::size_t i = 0; i < names.size(); ++i) msg += (i ? ", " : "") + names[i];
+    throw DataError(msg);
+  }
+  const std::vector<std::string> labels = t.labels(col);
+  std::map<std::string, std::size_t> index;
+  std::vector<std::vector<Eigen::Index>> out;
+  for (std::size_t r = 0; r < labels.size(); ++r) {
+    auto [it, fresh] = index.emplace(labels[r], out.size());
+    if (fresh) out.emplace_back();
+    out[it->second].push_back(static_cast<Eigen::Index>(r));
+  }
+  return out;
+}
+
+inline BootstrapEstimate summarize(std::string name, double estimate,
+                                   const std::vector<double>& values, double level) {
+  BootstrapEstimate e;
+  e.name = std::move(name);
+  e.estimate = estimate;
+  for (double v : values) e.valid += std::isfinite(v) ? 1 : 0;
+  e.standard_error = sample_sd(values);
+  e.percentile = {percentile(values, 0.5 - 0.5 * level), percentile(values, 0.5 + 0.5 * level)};
+  return e;
+}
+
+inline void add_covariance(BootstrapEstimate& e, double se, double level, double disagreement,
+                           std::vector<std::string>& warnings) {
+  e.covariance_se = se;
+  if (std::isfinite(se)) {
+    const double z = normal_quantile(0.5 + 0.5 * level);
+    e.covariance = {e.estimate - z * se, e.estimate + z * se};
+  }
+  const double ratio = e.standard_error / se;
+  if (std::isfinite(ratio) && se > 0.0 && (ratio > disagreement || ratio < 1.0 / disagreement)) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.3g vs %.3g, ratio %.2f", e.standard_error, se, ratio);
+    warnings.push_back("'" + e.name + "': bootstrap and covariance SEs disagree (" + buf +
+                       "); trust the bootstrap");
+  }
+}
+
+}  // namespace detail
+
+// Bootstraps the fit of law L to `table`. `best`, when given, must be the fit of L to this table
+// with these options (it saves refitting from every start); otherwise it is computed here.
+template <Law L>
+BootstrapResult bootstrap(const Table& table, const FitOptions& opt, const BootstrapOptions& bo,
+                          const FitResult* best = nullptr) {
+  const auto t0 = std::chrono::steady_clock::now();
+  if (bo.resamples < 1) {
+    throw UsageError("a bootstrap needs at least 1 resample, got " + std::to_string(bo.resamples));
+  }
+  check_level(bo.level);
+  if (!(bo.disagreement >= 1.0)) throw UsageError("the disagreement factor must be at least 1");
+
+  // Rows the fit would leave out (skip_nonpositive) are left out of resampling too, so that
+  // every resample's row count matches the best fit's.
+  Table data = table;
+  if (opt.skip_nonpositive && opt.space == Space::kLog) {
+    const std::string target = column_for(opt.columns, opt.target);
+    if (table.has(target)) data = table.filter(table.column(target) > 0.0);
+  }
+  std::vector<std::vector<Eigen::Index>> groups;
+  if (bo.group) {
+    groups = detail::group_rows(data, *bo.group);
+  } else {
+    for (Eigen::Index r = 0; r < data.rows(); ++r) groups.push_back({r});
+  }
+
+  BootstrapResult out;
+  out.best = best != nullptr ? *best : fit<L>(table, opt);
+  if (out.best.law != L::kName) {
+    throw UsageError("the best fit given to bootstrap is of law '" + out.best.law + "', not '" +
+                     std::string(L::kName) + "'");
+  }
+  out.resamples = bo.resamples;
+  out.group = bo.group.value_or("");
+  out.groups = static_cast<int>(groups.size());
+  out.level = bo.level;
+  const std::size_t k = static_cast<std::size_t>(L::kNumParameters);
+  const std::size_t nd = bo.derived.size();
+  const auto count = static_cast<std::size_t>(bo.resamples);
+  out.samples.assign(count, std::vector<double>(k, std::nan("")));
+  out.derived_samples.assign(count, std::vector<double>(nd, std::nan("")));
+  if (out.best.status == FitStatus::kFailed) {
+    throw DataError("cannot bootstrap: the fit of law '" + out.best.law + "' to " + table.label() +
+                    " failed (" + out.best.message + ")");
+  }
+
+  // Each resample fits on one thread; the parallelism is across resamples.
+  FitOptions inner = opt;
+  inner.threads = 1;
+  inner.skip_nonpositive = false;
+  std::vector<char> failed(count, 0), short_of(count, 0);
+  std::mutex progress_mutex;
+  int done = 0;
+  detail::parallel_for(count, detail::thread_count(bo.threads, count), [&](std::size_t b) {
+    detail::Rng rng = detail::resample_rng(bo.seed, b);
+    std::vector<Eigen::Index> rows;
+    rows.reserve(static_cast<std::size_t>(data.rows()));
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      const auto& pick = groups[rng.below(groups.size())];
+      rows.insert(rows.end(), pick.begin(), pick.end());
+    }
+    try {
+      const Table sample = data.select(rows);
+      const FitProblem<L> problem(sample, inner);
+      const auto starts = bo.from_starts ? make_starts(problem, inner)
+                                         : std::vector<std::vector<double>>{out.best.parameters};
+      const FitResult r = fit_from_starts(problem, starts, inner);
+      if (r.status == FitStatus::kFailed) {
+        failed[b] = 1;
+      } else {
+        short_of[b] = r.status == FitStatus::kNotConverged;
+        out.samples[b] = r.parameters;
+        for (std::size_t q = 0; q < nd; ++q) {
+          try {
+            out.derived_samples[b][q] = bo.derived[q].value(r.parameters);
+          } catch (const Error&) {
+            // Undefined for this resample: stays NaN and is not counted as valid.
+          }
+        }
+      }
+    } catch (const Error&) {
+      failed[b] = 1;  // e.g. a group resample with too few rows for the free parameters
+    }
+    if (bo.progress) {
+      const std::lock_guard<std::mutex> lock(progress_mutex);
+      bo.progress(++done, bo.resamples);
+    }
+  });
+  for (std::size_t b = 0; b < count; ++b) {
+    out.failed += failed[b];
+    out.not_converged += short_of[b];
+  }
+
+  std::vector<double> column(count);
+  for (std::size_t i = 0; i < k; ++i) {
+    for (std::size_t b = 0; b < count; ++b) column[b] = out.samples[b][i];
+    out.parameters.push_back(
+        detail::summarize(out.best.names[i], out.best.parameters[i], column, bo.level));
+    const bool fixed = i < out.best.fixed.size() && out.best.fixed[i];
+    if (!fixed) {
+      detail::add_covariance(out.parameters.back(), out.best.standard_errors[i], bo.level,
+                             bo.disagreement, out.warnings);
+    }
+  }
+  for (std::size_t q = 0; q < nd; ++q) {
+    for (std::size_t b = 0; b < count; ++b) column[b] = out.derived_samples[b][q];
+    double estimate = std::nan("");
+    try {
+      estimate = bo.derived[q].value(out.best.parameters);
+    } catch (const Error& e) {
+      out.warnings.push_back("'" + bo.derived[q].name +
+                             "' is undefined at the best fit: " + e.what());
+    }
+    out.derived.push_back(detail::summarize(bo.derived[q].name, estimate, column, bo.level));
+    detail::add_covariance(out.derived.back(), delta_method_se(bo.derived[q].value, out.best),
+                           bo.level, bo.disagreement, out.warnings);
+  }
+  if (!out.best.covariance_ok) {
+    out.warnings.push_back("no covariance intervals: " + out.best.covariance_message);
+  }
+  if (out.failed > 0) {
+    out.warnings.push_back(std::to_string(out.failed) + " of " + std::to_string(out.resamples) +
+                           " resamples could not be fitted and are left out");
+  }
+  if (bo.group && out.groups < 10) {
+    out.warnings.push_back("only " + std::to_string(out.groups) + " groups of '" + *bo.group +
+                           "': a group bootstrap this small is rough");
+  }
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return out;
+}
+
+}  // namespace slfit
