@@ -222,6 +222,13 @@ check_json derived.json "(lambda r: r['interval'][0]<r['value']<r['interval'][1]
 "$slfit" fit --law qid --data qsim.csv --predict-at N=7e9 --predict-at D=1e14 --predict-at P=4 --json >qpred.json \
   && ok || bad "--predict-at without bootstrap (delta method)"
 check_json qpred.json "'delta' in j['predictions']['method'] and j['predictions']['rows'][0]['interval'][0]<j['predictions']['rows'][0]['value']"
+# Intervals for an analysis: Kumar's D_crit from a bootstrap of a kumar-ptq fit.
+"$slfit" simulate --law kumar-ptq --preset kumar2024 --at N=3e7,6e7,1.1e8,2.2e8 --at D=1.5e9,3e9,6e9,1.3e10,2.6e10 \
+  --at P_post=3,4,5,6 --noise 0.05 --noise-kind multiplicative --seed 8 --target delta >ptq.csv
+"$slfit" fit --law kumar-ptq --data ptq.csv --target delta --bootstrap 60 --seed 2 --quantity dcrit \
+  --quantity-at N=1e9 --quantity-at P_post=4 --json >dq.json && ok || bad "--quantity dcrit"
+check_json dq.json "(lambda d: d['ci95'][0]<d['estimate']<d['ci95'][1] and abs(d['estimate']/2.946e11-1)<0.5)(j['bootstrap']['derived']['dcrit@N=1e+09,P_post=4'])"
+expect_error 2 "add --bootstrap K" -- fit --law kumar-ptq --data ptq.csv --target delta --quantity dcrit --quantity-at N=1e9 --quantity-at P_post=4
 expect_error 2 "--budget applies to law chinchilla only" -- fit --law qid --data qsim.csv --bootstrap 5 --budget 1e21
 expect_error 2 "--group goes with --bootstrap" -- fit --law chinchilla --data sim.csv --group N
 "$slfit" fit --law chinchilla --data sim.csv --holdout "N >= 3e9" --json >hold.json && ok || bad "--holdout"

@@ -45,10 +45,8 @@ inline std::pair<std::string, std::string> split_key_value(std::string_view text
   return {trim(text.substr(0, eq)), trim(text.substr(eq + 1))};
 }
 
-// The parameters of a `fit --json` file (or a plain object) that law `law` also has, for
-// --fix-from: the second stage of a two-stage fit.
-inline std::vector<std::pair<std::string, double>> read_shared_params(const std::string& path,
-                                                                      const LawEntry& law) {
+// A parameter file: a `fit --json` output (the first fit of a `--by` list), or a plain object.
+inline nlohmann::json load_fit_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw DataError("cannot open parameter file '" + path + "'");
   nlohmann::json j;
@@ -58,8 +56,22 @@ inline std::vector<std::pair<std::string, double>> read_shared_params(const std:
     throw DataError("parameter file '" + path + "' is not valid JSON: " + e.what());
   }
   if (j.is_array() && !j.empty()) j = j[0];
+  return j;
+}
+
+// The object of parameter values in a parameter file.
+inline nlohmann::json parameter_object(const std::string& path) {
+  nlohmann::json j = load_fit_file(path);
   if (j.is_object() && j.contains("parameters")) j = j["parameters"];
   if (!j.is_object()) throw DataError("parameter file '" + path + "' holds no parameter object");
+  return j;
+}
+
+// The parameters of a `fit --json` file (or a plain object) that law `law` also has, for
+// --fix-from: the second stage of a two-stage fit.
+inline std::vector<std::pair<std::string, double>> read_shared_params(const std::string& path,
+                                                                      const LawEntry& law) {
+  const nlohmann::json j = parameter_object(path);
   std::vector<std::pair<std::string, double>> out;
   const auto names = law.parameter_names();
   for (auto it = j.begin(); it != j.end(); ++it) {
@@ -79,14 +91,7 @@ inline std::vector<std::pair<std::string, double>> read_shared_params(const std:
 // A first-stage fit read back from `fit --json` (names, values, fixed flags, covariance), so a
 // second stage can add its uncertainty. covariance_ok is false where the file has none.
 inline FitResult read_fit_json(const std::string& path) {
-  std::ifstream in(path);
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw DataError("parameter file '" + path + "' is not valid JSON: " + e.what());
-  }
-  if (j.is_array() && !j.empty()) j = j[0];
+  const nlohmann::json j = load_fit_file(path);
   FitResult r;
   if (!j.is_object() || !j.contains("parameters") || !j["parameters"].is_object()) return r;
   for (auto it = j["parameters"].begin(); it != j["parameters"].end(); ++it) {
@@ -240,17 +245,7 @@ inline LoadedTable load_table(const std::string& path, const std::vector<std::st
 // Parameter values from a JSON file: a `slfit fit --json` output (its "parameters" object), or a
 // plain object of name -> value. Every parameter of the law must be given.
 inline std::vector<double> read_params_file(const std::string& path, const LawEntry& law) {
-  std::ifstream in(path);
-  if (!in) throw DataError("cannot open parameter file '" + path + "'");
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw DataError("parameter file '" + path + "' is not valid JSON: " + e.what());
-  }
-  if (j.is_array() && !j.empty()) j = j[0];
-  if (j.is_object() && j.contains("parameters")) j = j["parameters"];
-  if (!j.is_object()) throw DataError("parameter file '" + path + "' holds no parameter object");
+  const nlohmann::json j = parameter_object(path);
   std::vector<double> p(law.parameters.size(), std::nan(""));
   for (auto it = j.begin(); it != j.end(); ++it) {
     if (!it.value().is_number()) {

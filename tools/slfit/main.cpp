@@ -28,7 +28,8 @@ struct FitArgs {
   bool skip_nonpositive = false, bootstrap_from_starts = false;
   int bootstrap = 0;
   std::string group, holdout;
-  std::vector<std::string> predict_at, budgets;
+  std::vector<std::string> predict_at, budgets, quantity_at;
+  std::string quantity;
   double delta = 1e-3;
   std::uint64_t seed = 0;
   int threads = 0;
@@ -72,6 +73,9 @@ void add_fit_options(CLI::App* cmd, FitArgs& a) {
                   "prediction intervals at NAME=V1,V2 (repeat for a grid; bootstrap if given)");
   cmd->add_option("--budget", a.budgets,
                   "chinchilla: compute budgets C for N_opt, D_opt, tokens per parameter");
+  cmd->add_option("--quantity", a.quantity,
+                  "with --bootstrap: intervals for an `slfit optimal` quantity (dcrit, ...)");
+  cmd->add_option("--quantity-at", a.quantity_at, "inputs of --quantity: NAME=V1,V2 (repeat)");
   cmd->add_option("--holdout", a.holdout,
                   "fit on the other rows and report the error on the rows where EXPR holds");
   cmd->add_flag("--json", a.json, "print one JSON object");
@@ -219,8 +223,31 @@ int run_fit_compression(const FitArgs& a, const Table& table, const FitOptions& 
 // Quantities the bootstrap reports besides the parameters: Chinchilla's allocation exponent and,
 // for each --budget, the compute-optimal N, D and tokens per parameter; for any law, its value at
 // each --predict-at point.
-std::vector<DerivedQuantity> derived_quantities(const LawEntry& law, const FitArgs& a) {
+std::vector<DerivedQuantity> derived_quantities(const LawEntry& law, const FitArgs& a,
+                                               const FitResult& best) {
   std::vector<DerivedQuantity> out;
+  if (!a.quantity.empty()) {
+    // Every output of the analysis at every grid point becomes a quantity with intervals.
+    const OptimalSpec& spec = find_optimal(law.name, a.quantity);
+    const Table grid = optimal_grid(a.quantity_at, spec);
+    for (Eigen::Index r = 0; r < grid.rows(); ++r) {
+      Row row;
+      std::string at;
+      for (const auto& n : grid.names()) {
+        row[n] = grid.column(n)(r);
+        at += fmt::format("{}{}={:g}", at.empty() ? "@" : ",", n, row[n]);
+      }
+      const Outputs names = spec.run(best.parameters, row);
+      for (std::size_t k = 0; k < names.size(); ++k) {
+        if (row.count(names[k].first)) continue;  // an input echoed back
+        out.push_back({names[k].first + at, [&spec, row, k](const std::vector<double>& p) {
+                         return spec.run(p, row)[k].second;
+                       }});
+      }
+    }
+  } else if (!a.quantity_at.empty()) {
+    throw UsageError("--quantity-at goes with --quantity");
+  }
   if (law.name == "chinchilla") {
     out.push_back({"a", [](const std::vector<double>& p) { return chinchilla_exponents(p).a; }});
     for (const auto& b : a.budgets) {
@@ -260,6 +287,9 @@ int run_fit(const FitArgs& a) {
   if (!a.by.empty()) return run_fit_by(a, law, t.table, o);
   if (a.bootstrap < 0) throw UsageError("--bootstrap needs a positive number of resamples");
   if (!a.group.empty() && a.bootstrap == 0) throw UsageError("--group goes with --bootstrap K");
+  if ((!a.quantity.empty() || !a.budgets.empty()) && a.bootstrap == 0) {
+    throw UsageError("--quantity and --budget give bootstrap intervals: add --bootstrap K");
+  }
   std::optional<HoldoutResult> held;
   FitResult r;
   if (!a.holdout.empty()) {
@@ -279,7 +309,7 @@ int run_fit(const FitArgs& a) {
     bo.from_starts = a.bootstrap_from_starts;
     if (!a.group.empty()) bo.group = a.group;
     bo.progress = progress_bar("bootstrap");
-    bo.derived = derived_quantities(law, a);
+    bo.derived = derived_quantities(law, a, r);
     boot = law.bootstrap(t.table, o, bo, &r);
   }
   std::optional<PredictionResult> pred;

@@ -35,6 +35,7 @@
 
 #include "slfit/core/error.hpp"
 #include "slfit/core/law.hpp"
+#include "slfit/detail/minimize.hpp"
 #include "slfit/laws/capybara.hpp"
 
 namespace slfit {
@@ -67,55 +68,6 @@ struct CapybaraPrecisionOptimum {
 };
 
 namespace detail {
-
-struct CapybaraMin {
-  double x = 0.0;
-  double f = std::numeric_limits<double>::infinity();
-};
-
-template <class F>
-CapybaraMin capybara_golden(const F& fn, double a, double b) {
-  const auto f = [&](double x) {
-    const double v = fn(x);
-    return std::isnan(v) ? std::numeric_limits<double>::infinity() : v;
-  };
-  const double r = 0.5 * (std::sqrt(5.0) - 1.0);
-  double c = b - r * (b - a), d = a + r * (b - a);
-  double fc = f(c), fd = f(d);
-  for (int i = 0; i < 200 && b - a > 1e-13 * (1.0 + std::abs(a) + std::abs(b)); ++i) {
-    if (fc <= fd) {
-      b = d;
-      d = c;
-      fd = fc;
-      c = b - r * (b - a);
-      fc = f(c);
-    } else {
-      a = c;
-      c = d;
-      fc = fd;
-      d = a + r * (b - a);
-      fd = f(d);
-    }
-  }
-  return fc <= fd ? CapybaraMin{c, fc} : CapybaraMin{d, fd};
-}
-
-// The scan guards against a profile with more than one dip (possible with fitted parameters once
-// the split is clamped); golden section then refines around the best scanned point.
-template <class F>
-CapybaraMin capybara_scan_minimize(const F& fn, double lo, double hi) {
-  constexpr int kGrid = 256;
-  CapybaraMin best;
-  for (int i = 0; i <= kGrid; ++i) {
-    const double x = i == kGrid ? hi : lo + (hi - lo) * i / kGrid;
-    const double v = fn(x);
-    if (v < best.f) best = {x, v};
-  }
-  const double step = (hi - lo) / kGrid;
-  const CapybaraMin g =
-      capybara_golden(fn, std::max(lo, best.x - step), std::min(hi, best.x + step));
-  return g.f < best.f ? g : best;
-}
 
 // The real split of P bits that the law prefers, clamped so that E, M >= 0 (the log-score is
 // concave in E, so clamping the stationary point gives the constrained maximum).
@@ -193,7 +145,7 @@ enum class CapybaraHeld { kD, kN, kNeither };
 inline double capybara_best_log_n(const std::vector<double>& p, double log_nd, double score,
                                   double log2_b) {
   const auto f = [&](double t) { return capybara_reducible(p, t, log_nd - t, score, log2_b); };
-  return capybara_golden(f, 0.0, std::max(log_nd, 1e-9)).x;
+  return golden_section(f, 0.0, std::max(log_nd, 1e-9)).x;
 }
 
 // N, D for a width of `bits` and format score under the constraint.
@@ -242,7 +194,7 @@ inline CapybaraPrecisionOptimum capybara_optimize(const std::vector<double>& p, 
     out.P = closed_form_p;
     out.closed_form = true;
   } else {
-    out.P = capybara_scan_minimize([&](double P) { return at(P).reducible; }, lo, hi).x;
+    out.P = scan_minimize([&](double P) { return at(P).reducible; }, lo, hi).x;
   }
   out.at_max_bits = out.P >= hi - 1e-7 * (hi - lo);
   const CapybaraSplit sp = capybara_clamped_split(p, out.P);

@@ -41,6 +41,7 @@
 
 #include "slfit/core/error.hpp"
 #include "slfit/core/law.hpp"
+#include "slfit/detail/minimize.hpp"
 #include "slfit/laws/kumar.hpp"
 
 namespace slfit {
@@ -70,57 +71,13 @@ struct KumarJointPrecision {
 
 namespace detail {
 
-struct KumarMin {
-  double x = 0.0;
-  double f = std::numeric_limits<double>::infinity();
-};
-
-// Golden section on [a, b]. Non-finite values compare as +inf so that the search walks away from
-// the edge of the domain, where a precision factor reaches zero.
 template <class F>
-KumarMin kumar_golden(const F& fn, double a, double b) {
-  const auto f = [&](double x) {
-    const double v = fn(x);
-    return std::isnan(v) ? std::numeric_limits<double>::infinity() : v;
-  };
-  const double r = 0.5 * (std::sqrt(5.0) - 1.0);
-  double c = b - r * (b - a), d = a + r * (b - a);
-  double fc = f(c), fd = f(d);
-  for (int i = 0; i < 200 && b - a > 1e-13 * (1.0 + std::abs(a) + std::abs(b)); ++i) {
-    if (fc <= fd) {
-      b = d;
-      d = c;
-      fd = fc;
-      c = b - r * (b - a);
-      fc = f(c);
-    } else {
-      a = c;
-      c = d;
-      fc = fd;
-      d = a + r * (b - a);
-      fd = f(d);
-    }
-  }
-  return fc <= fd ? KumarMin{c, fc} : KumarMin{d, fd};
-}
-
-// A scan first, because the profile loss in P need not be unimodal for every fitted parameter set;
-// golden section then refines between the neighbours of the best scanned point.
-template <class F>
-KumarMin kumar_scan_minimize(const F& fn, double lo, double hi, const char* who) {
-  constexpr int kGrid = 256;
-  KumarMin best;
-  for (int i = 0; i <= kGrid; ++i) {
-    const double x = i == kGrid ? hi : lo + (hi - lo) * i / kGrid;
-    const double v = fn(x);
-    if (v < best.f) best = {x, v};
-  }
-  if (!std::isfinite(best.f)) {
+Minimum1d kumar_scan_minimize(const F& fn, double lo, double hi, const char* who) {
+  const Minimum1d m = scan_minimize(fn, lo, hi);
+  if (!std::isfinite(m.f)) {
     throw DataError(std::string(who) + ": the loss is not finite anywhere in the precision range");
   }
-  const double step = (hi - lo) / kGrid;
-  const KumarMin g = kumar_golden(fn, std::max(lo, best.x - step), std::min(hi, best.x + step));
-  return g.f < best.f ? g : best;
+  return m;
 }
 
 inline void kumar_check_qat(const std::vector<double>& p, const char* who) {
@@ -193,7 +150,7 @@ inline KumarOptimum kumar_finish(const std::vector<double>& p, double C, double 
 inline double kumar_best_log_n(const std::vector<double>& p, double log_c, double P) {
   const double log_nd = log_c - std::log(kKumarFlopsPerBit * P);  // log(N D)
   const auto f = [&](double t) { return kumar_reducible(p, t, log_nd - t, P); };
-  return kumar_golden(f, 0.0, std::max(log_nd, 1e-9)).x;
+  return golden_section(f, 0.0, std::max(log_nd, 1e-9)).x;
 }
 
 }  // namespace detail
@@ -214,7 +171,7 @@ inline KumarJointPrecision kumar_max_neff_per_bit(const std::vector<double>& qat
   detail::kumar_check_range(qat, max_bits, who);
   const double lo = detail::kumar_low_bits(qat);
   const auto f = [&](double P) { return std::log(P) - detail::kumar_log_fraction(qat, P); };
-  const detail::KumarMin m = detail::kumar_scan_minimize(f, lo, max_bits, who);
+  const detail::Minimum1d m = detail::kumar_scan_minimize(f, lo, max_bits, who);
   KumarJointPrecision out;
   out.P = m.x;
   out.neff_fraction = kumar_neff_fraction(qat, m.x, m.x, m.x);
