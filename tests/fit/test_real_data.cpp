@@ -11,6 +11,7 @@
 #include "slfit/fit/fit.hpp"
 #include "slfit/io/csv.hpp"
 #include "slfit/laws/chinchilla.hpp"
+#include "support/epoch_data.hpp"
 
 // Catch comes last: Ceres pulls in glog, whose CHECK macro would otherwise replace Catch's.
 #include <catch2/catch.hpp>
@@ -23,22 +24,8 @@ using slfit::Table;
 
 namespace {
 
-const char* const kPath = SLFIT_SHARED_DATA "/epoch-chinchilla/svg_extracted_data.csv";
-
-// The file's rows minus the 5 with the highest loss, with N and D = C / (6 N) derived.
-Table epoch_240() {
-  Table t = slfit::read_csv(kPath);
-  slfit::derive(t, "N", Expression::parse("\"Model Size\""));
-  slfit::derive(t, "D", Expression::parse("\"Training FLOP\" / (6 * \"Model Size\")"));
-  const Eigen::ArrayXd& loss = t.column("loss");
-  std::vector<Eigen::Index> idx(static_cast<std::size_t>(t.rows()));
-  std::iota(idx.begin(), idx.end(), Eigen::Index{0});
-  std::stable_sort(idx.begin(), idx.end(),
-                   [&](Eigen::Index a, Eigen::Index b) { return loss(a) > loss(b); });
-  idx.erase(idx.begin(), idx.begin() + 5);
-  std::sort(idx.begin(), idx.end());  // keep the file's order
-  return t.select(idx);
-}
+using slfit::testing::epoch_240;
+const char* const kPath = slfit::testing::kEpochPath;
 
 void check_relative(const FitResult& r, const std::string& name, double expected, double rel) {
   INFO(name << " = " << r.value(name) << ", expected " << expected << " within " << rel * 100

@@ -17,6 +17,7 @@
 #include "slfit/io/csv.hpp"
 #include "slfit/laws/chinchilla.hpp"
 #include "slfit/uncertainty/bootstrap.hpp"
+#include "support/epoch_data.hpp"
 
 // Catch comes last: Ceres pulls in glog, whose CHECK macro would otherwise replace Catch's.
 #include <catch2/catch.hpp>
@@ -27,22 +28,8 @@ using slfit::Table;
 
 namespace {
 
-const char* const kPath = SLFIT_SHARED_DATA "/epoch-chinchilla/svg_extracted_data.csv";
-
-// The file's rows minus the 5 with the highest loss, with N and D = C / (6 N) derived.
-Table epoch_240() {
-  Table t = slfit::read_csv(kPath);
-  slfit::derive(t, "N", Expression::parse("\"Model Size\""));
-  slfit::derive(t, "D", Expression::parse("\"Training FLOP\" / (6 * \"Model Size\")"));
-  const Eigen::ArrayXd& loss = t.column("loss");
-  std::vector<Eigen::Index> idx(static_cast<std::size_t>(t.rows()));
-  std::iota(idx.begin(), idx.end(), Eigen::Index{0});
-  std::stable_sort(idx.begin(), idx.end(),
-                   [&](Eigen::Index a, Eigen::Index b) { return loss(a) > loss(b); });
-  std::vector<Eigen::Index> kept(idx.begin() + 5, idx.end());
-  std::sort(kept.begin(), kept.end());
-  return t.select(kept);
-}
+using slfit::testing::epoch_240;
+const char* const kPath = slfit::testing::kEpochPath;
 
 }  // namespace
 

@@ -224,7 +224,7 @@ int run_fit_compression(const FitArgs& a, const Table& table, const FitOptions& 
 // for each --budget, the compute-optimal N, D and tokens per parameter; for any law, its value at
 // each --predict-at point.
 std::vector<DerivedQuantity> derived_quantities(const LawEntry& law, const FitArgs& a,
-                                               const FitResult& best) {
+                                                const FitResult& best) {
   std::vector<DerivedQuantity> out;
   if (!a.quantity.empty()) {
     // Every output of the analysis at every grid point becomes a quantity with intervals.
