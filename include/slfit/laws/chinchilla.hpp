@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "slfit/core/law.hpp"
+#include "slfit/detail/log_sum_exp.hpp"
 
 namespace slfit {
 
@@ -86,10 +87,7 @@ struct Chinchilla {
     const T t1 = log(p[kA]) - p[kAlpha] * x.log(kN);
     const T t2 = log(p[kB]) - p[kBeta] * x.log(kD);
     const T t3 = log(p[kE]);
-    T m = t1;
-    if (t2 > m) m = t2;
-    if (t3 > m) m = t3;
-    return m + log(exp(t1 - m) + exp(t2 - m) + exp(t3 - m));
+    return detail::log_sum_exp<T, 3>({t1, t2, t3});
   }
 
   static std::vector<Preset> presets() {

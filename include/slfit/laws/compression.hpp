@@ -39,6 +39,7 @@
 #include "slfit/core/error.hpp"
 #include "slfit/core/law.hpp"
 #include "slfit/core/table.hpp"
+#include "slfit/detail/log_sum_exp.hpp"
 #include "slfit/detail/text.hpp"
 #include "slfit/fit/fit.hpp"
 #include "slfit/laws/qat_group.hpp"
@@ -148,10 +149,7 @@ struct Compression {
     const T t1 = log(p[kA]) - p[kAlpha] * (x.log(kN) + log_shrink(p, x));
     const T t2 = log(p[kB]) - p[kBeta] * x.log(kD);
     const T t3 = log(p[kE]);
-    T m = t1;
-    if (t2 > m) m = t2;
-    if (t3 > m) m = t3;
-    return m + log(exp(t1 - m) + exp(t2 - m) + exp(t3 - m));
+    return detail::log_sum_exp<T, 3>({t1, t2, t3});
   }
 
  private:

@@ -40,6 +40,7 @@
 
 #include "slfit/core/error.hpp"
 #include "slfit/core/law.hpp"
+#include "slfit/detail/log_sum_exp.hpp"
 
 namespace slfit {
 
@@ -63,20 +64,6 @@ auto kumar_log_factor(const T& gamma, const T& n, const V& bits) {
   using std::exp;
   using std::log;
   return kumar_concrete(log(1.0 - exp(n - bits / gamma)));
-}
-
-// log of a sum of positive terms given their logs; exact where one term dwarfs the others (as at
-// the corners of a start grid), unlike log(sum of exps).
-template <class T, std::size_t M>
-T kumar_log_sum_exp(const std::array<T, M>& t) {
-  using std::exp;
-  using std::log;
-  T m = t[0];
-  for (std::size_t i = 1; i < M; ++i)
-    if (t[i] > m) m = t[i];
-  T s = exp(t[0] - m);
-  for (std::size_t i = 1; i < M; ++i) s += exp(t[i] - m);
-  return m + log(s);
 }
 
 inline std::string kumar_num(double v) {
@@ -299,7 +286,7 @@ struct KumarQat {
   static T log_formula(const T* p, const X& x) {
     using std::log;
     const T ln_neff = log_neff(p, x);
-    return detail::kumar_log_sum_exp<T, 3>(
+    return detail::log_sum_exp<T, 3>(
         {log(p[kA]) - p[kAlpha] * ln_neff, log(p[kB]) - p[kBeta] * x.log(kD), log(p[kE])});
   }
 
@@ -413,10 +400,10 @@ struct Kumar {
   static T log_formula(const T* p, const X& x) {
     using std::log;
     const T ln_neff = KumarQat::log_neff(p, x);
-    return detail::kumar_log_sum_exp<T, 4>(
-        {log(p[kA]) - p[kAlpha] * ln_neff, log(p[kB]) - p[kBeta] * x.log(kD), log(p[kE]),
-         log(p[kCT]) + p[kGammaD] * x.log(kD) - p[kGammaN] * ln_neff -
-             x.value(kPpost) / p[kGammaPost]});
+    return detail::log_sum_exp<T, 4>({log(p[kA]) - p[kAlpha] * ln_neff,
+                                      log(p[kB]) - p[kBeta] * x.log(kD), log(p[kE]),
+                                      log(p[kCT]) + p[kGammaD] * x.log(kD) - p[kGammaN] * ln_neff -
+                                          x.value(kPpost) / p[kGammaPost]});
   }
 
   template <int K>

@@ -27,6 +27,7 @@
 
 #include "slfit/core/error.hpp"
 #include "slfit/core/law.hpp"
+#include "slfit/detail/log_sum_exp.hpp"
 
 namespace slfit {
 
@@ -167,8 +168,7 @@ struct PythiaKaplan {
     using std::log;
     const T t1 = p[kAlphaN] / p[kAlphaD] * (log(p[kNc]) - x.log(kN));
     const T t2 = log(p[kDc]) - x.log(kD);
-    const T m = t1 > t2 ? t1 : t2;
-    return p[kAlphaD] * (m + log(exp(t1 - m) + exp(t2 - m)));
+    return p[kAlphaD] * detail::log_sum_exp<T, 2>({t1, t2});
   }
 
   static std::vector<Preset> presets() {
