@@ -1,4 +1,5 @@
 // A law of your own in about twenty lines: L(C) = L_inf + A * C^-alpha, fitted to simulated data.
+//   example_custom_law        (no arguments; see docs/extending.md)
 #include <iostream>
 #include <slfit/slfit.hpp>
 

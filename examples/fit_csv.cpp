@@ -1,5 +1,6 @@
 // Fit Chinchilla to a CSV of checkpoint losses with Hoffmann et al.'s procedure.
 //   example_fit_csv runs.csv          (columns N, D, loss)
+//   example_fit_csv ../shared/data/kyotakano-chinchilla-llm/df.csv
 #include <iostream>
 #include <slfit/slfit.hpp>
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "slfit/core/expression.hpp"
+#include "support/fuzz_inputs.hpp"
 
 using Catch::Contains;
 using slfit::DataError;
@@ -258,4 +259,84 @@ TEST_CASE("expression: filter_rows", "[expression]") {
                                "'runs.csv'"));
   // A guard on the left of && keeps the undefined rows out.
   CHECK(slfit::filter_rows(t, Expression::parse("N < 2 && log(2 - N) < 1")).rows() == 1);
+}
+
+TEST_CASE("expression: long operator chains are refused, not a stack overflow",
+          "[expression][fuzz]") {
+  // Found by fuzzing: 1+1+...+1 has no parentheses, so the nesting limit did not apply, but it
+  // builds a tree as tall as the chain is long, and evaluating or freeing it recursed once per
+  // level. 3000 terms overflowed the stack under AddressSanitizer, 20000 in a release build.
+  const auto chain = [](const std::string& op, int terms) {
+    std::string s = "N";
+    for (int i = 1; i < terms; ++i) s += op + "N";
+    return s;
+  };
+  const slfit::Table t = small_table();
+  for (const std::string op : {"+", "-", "*", "/", " && ", " || "}) {
+    INFO("operator '" << op << "'");
+    CHECK(Expression::parse(chain(op, 500)).evaluate(t).size() == 4);
+    REQUIRE_THROWS_AS(Expression::parse(chain(op, 3000)), ExpressionError);
+  }
+  REQUIRE_THROWS_WITH(Expression::parse(chain("+", 501)),
+                      Contains("expression is too long (more than 500 operations nested or "
+                               "chained) at position 1000"));
+  // Chains inside function calls count too.
+  REQUIRE_THROWS_AS(Expression::parse("log(" + chain("+", 1000) + ")"), ExpressionError);
+  REQUIRE_THROWS_AS(slfit::parse_assignment("D = " + chain("*", 20000)), ExpressionError);
+  // A very long expression is quoted in part, around the error, rather than in full.
+  try {
+    Expression::parse(chain("+", 5000) + " $ " + chain("+", 5000));
+    FAIL("no exception");
+  } catch (const ExpressionError& e) {
+    CHECK(std::string(e.what()).size() < 400);
+    CHECK_THAT(e.what(), Contains("\"...N+N+N") && Contains("N $ N") && Contains("+N+...\"") &&
+                             Contains("unexpected character '$' at position 10001"));
+  }
+}
+
+TEST_CASE("expression: every fuzz corpus and regression input parses or throws slfit::Error",
+          "[expression][fuzz]") {
+  const auto files = slfit::testing::fuzz_inputs("expression");
+  REQUIRE(files.size() >= 10);
+  // The columns the corpus names, and a text column.
+  slfit::Table t = small_table();
+  for (const char* name : {"D", "P", "loss", "loss_q", "loss_fp", "Training FLOP"})
+    t.add_column(name, t.column("C") + 1.0);
+  t.add_text_column("format", {"E4M3", "E2M1", "dense", "8"});
+  int parsed = 0;
+  int refused = 0;
+  // The steps expression_fuzzer takes: --where and --target on a table, one value, --derive.
+  for (const auto& file : files) {
+    const std::string text = slfit::testing::file_bytes(file);
+    INFO(file.string());
+    try {
+      const Expression e = Expression::parse(text);
+      ++parsed;
+      // Catch's CHECK would report a slfit::Error as a failure, so results are checked outside.
+      Eigen::Index values = -1;
+      Eigen::Index kept = -1;
+      try {
+        values = e.evaluate(t).size();
+        kept = slfit::filter_rows(t, e).rows();
+        static_cast<void>(e.evaluate([](std::string_view) { return 2.0; }));
+      } catch (const slfit::Error&) {
+        ++refused;
+      }
+      if (values >= 0) CHECK(values == t.rows());
+      if (kept >= 0) CHECK(kept <= t.rows());
+    } catch (const slfit::Error&) {
+      ++refused;  // a clear refusal; anything else escapes and fails the test
+    }
+    bool finite = true;
+    try {
+      auto [name, e] = slfit::parse_assignment(text);
+      slfit::Table copy = t;
+      slfit::derive(copy, name, e);
+      finite = copy.column(name).allFinite();
+    } catch (const slfit::Error&) {
+    }
+    CHECK(finite);
+  }
+  CHECK(parsed > 0);
+  CHECK(refused > 0);
 }

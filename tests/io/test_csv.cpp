@@ -2,10 +2,12 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <string>
 
 #include "slfit/core/expression.hpp"
 #include "slfit/io/csv.hpp"
+#include "support/fuzz_inputs.hpp"
 
 using Catch::Contains;
 using slfit::DataError;
@@ -284,4 +286,66 @@ TEST_CASE("csv: Epoch Chinchilla data keeps its colour columns as text", "[csv][
   CHECK(t.has_text("color"));
   for (const char* name : {"x", "y", "Model Size", "Training FLOP", "loss"})
     CHECK_FALSE(t.has_text(name));
+}
+
+TEST_CASE("csv: a wide header reserves memory by the file's size, not by columns x lines",
+          "[csv][fuzz]") {
+  // Found by fuzzing: storage was reserved for every line of the file in every column, so a 3 MB
+  // file with 140000 header names and two million blank lines reserved terabytes of address space
+  // and took 20 s (or threw std::bad_alloc under a memory limit) before reporting a ragged row.
+  std::string header;
+  for (int c = 0; c < 140000; ++c) header += (c ? ",c" : "c") + std::to_string(c);
+  const std::string text = header + "\n" + std::string(2000000, '\n') + "1\n";
+  const auto start = std::chrono::steady_clock::now();
+  REQUIRE_THROWS_WITH(parse_csv(text, "wide.csv"),
+                      "wide.csv:2000002: expected 140000 fields, found 1");
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  CHECK(seconds < 10.0);  // about 0.1 s in a release build
+}
+
+TEST_CASE("csv: options that make records ambiguous are refused", "[csv]") {
+  for (const char delimiter : {'"', '\n', '\r', '\0'}) {
+    REQUIRE_THROWS_AS(parse_csv("a\n1\n", "x.csv", {delimiter, '#'}), slfit::UsageError);
+  }
+  REQUIRE_THROWS_WITH(parse_csv("a\n1\n", "x.csv", {'#', '#'}),
+                      Contains("comment character cannot be"));
+  REQUIRE_THROWS_AS(parse_csv("a\n1\n", "x.csv", {',', '"'}), slfit::UsageError);
+  REQUIRE_THROWS_AS(parse_csv("a\n1\n", "x.csv", {',', '\n'}), slfit::UsageError);
+  CHECK(parse_csv("a;b\n1;2\n", "x.csv", {';', '\0'}).rows() == 1);
+}
+
+TEST_CASE("csv: every fuzz corpus and regression input parses or throws slfit::Error",
+          "[csv][fuzz]") {
+  const auto files = slfit::testing::fuzz_inputs("csv");
+  REQUIRE(files.size() >= 10);
+  // The options csv_fuzzer uses: the defaults, then each delimiter with comments on and off.
+  std::vector<slfit::CsvOptions> options;
+  for (const char delimiter : {',', '\t', ';', '|', ' '}) {
+    for (const char comment : {'#', '\0'}) options.push_back({delimiter, comment});
+  }
+  int parsed = 0;
+  int refused = 0;
+  for (const auto& file : files) {
+    const std::string text = slfit::testing::file_bytes(file);
+    for (const auto& o : options) {
+      INFO(file.string() << " with delimiter " << static_cast<int>(o.delimiter) << ", comment "
+                         << static_cast<int>(o.comment));
+      std::optional<slfit::Table> t;
+      try {
+        t = parse_csv(text, file.string(), o);
+        ++parsed;
+      } catch (const slfit::Error&) {
+        ++refused;  // a clear refusal; anything else escapes and fails the test
+      }
+      if (!t) continue;
+      CHECK(t->rows() > 0);
+      for (const auto& name : t->names()) {
+        CHECK(t->labels(name).size() == static_cast<std::size_t>(t->rows()));
+        if (t->usable(name)) CHECK(t->column(name).allFinite());
+      }
+    }
+  }
+  CHECK(parsed > 0);
+  CHECK(refused > 0);
 }

@@ -299,5 +299,106 @@ expect_error 1 "precision factor" -- predict --law kumar-qat --preset kumar2024 
 expect_error 2 "needs inputs E and M" -- predict --law qid --preset ouyang2024 --at format=E4M3 --at N=1 --at D=1 --at P=4
 expect_error 2 "E4X3" -- predict --law capybara --preset sun2025 --at format=E4X3 --at N=1e8 --at D=1e9 --at B=32
 
+# --- plots ----------------------------------------------------------------------------------------
+png_ok() { [ -s "$1" ] && [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ]; }
+svg_ok() { [ -s "$1" ] && grep -q "<svg" "$1"; }
+if command -v gnuplot >/dev/null 2>&1; then
+  "$slfit" fit --law chinchilla --data sim.csv --plot fit.png >/dev/null && png_ok fit.png && ok || bad "fit --plot png"
+  "$slfit" fit --law chinchilla --data sim.csv --plot fit.svg --json >fitplot.json && svg_ok fit.svg && ok || bad "fit --plot svg"
+  check_json fitplot.json "j['converged']"
+  "$slfit" fit --law qid --data qsim.csv --by P --fix gamma=5.4967 --plot by.png >/dev/null && png_ok by.png && ok || bad "fit --by --plot"
+  "$slfit" fit --law chinchilla --data sim.csv --holdout "N >= 3e9" --plot hold.svg >/dev/null && svg_ok hold.svg && ok || bad "fit --holdout --plot"
+  "$slfit" predict --law qid --preset ouyang2024 --at N=7e9,70e9,405e9 --at D=1e14 --at P=3,4 --plot qid.png >/dev/null \
+    && png_ok qid.png && ok || bad "predict --plot png"
+  "$slfit" predict --law chinchilla --preset hoffmann2022 --at N=70e9,280e9 --at D=1.4e12 --plot pred.svg >/dev/null \
+    && svg_ok pred.svg && ok || bad "predict --plot svg"
+  "$slfit" optimal --law chinchilla --preset hoffmann2022 --quantity allocation --at C=5.76e23 --plot opt.png >/dev/null \
+    && png_ok opt.png && ok || bad "optimal --plot png"
+  "$slfit" optimal --law capybara --preset sun2025 --quantity format --at P=4,8,16 --plot fmt.svg >/dev/null \
+    && svg_ok fmt.svg && ok || bad "optimal --plot svg"
+  # Never a half-written plot: no temporary files are left behind.
+  if ls -a | grep -q '\.slfit-\|\.tmp-'; then bad "temporary plot files left: $(ls -a | grep '\.slfit-\|\.tmp-')"; else ok; fi
+else
+  echo "SKIP: gnuplot not on PATH; PNG/SVG plot checks skipped"
+fi
+expect_error 2 "must end in .png or .svg" -- fit --law chinchilla --data sim.csv --plot fit.pdf
+expect_error 2 "must end in .png or .svg" -- predict --law chinchilla --preset hoffmann2022 --at N=1e9 --at D=1e10 --plot p.jpg
+expect_error 2 "must end in .png or .svg" -- optimal --law chinchilla --preset hoffmann2022 --quantity allocation --at C=1e21 --plot frontier
+expect_error 1 "no folder" -- predict --law chinchilla --preset hoffmann2022 --at N=1e9 --at D=1e10 --plot nowhere/p.png
+# Without gnuplot: the script and data are written beside FILE, with a one-line note on rendering.
+nogp() { env -u SLFIT_GNUPLOT PATH=/nonexistent "$slfit" "$@"; }
+nogp predict --law qid --preset ouyang2024 --at N=7e9,70e9 --at D=1e14 --at P=3,4 --plot nogp.png >nogp.out 2>nogp.err \
+  && [ -s nogp.png.gp ] && [ -s nogp.png.dat ] && [ ! -e nogp.png ] && [ "$(wc -l <nogp.err)" -eq 1 ] \
+  && grep -q "gnuplot nogp.png.gp" nogp.err && [ -s nogp.out ] && ok || bad "predict --plot without gnuplot: $(cat nogp.err)"
+nogp fit --law chinchilla --data sim.csv --plot nogpfit.svg >/dev/null 2>&1 && [ -s nogpfit.svg.gp ] && [ -s nogpfit.svg.dat ] \
+  && ok || bad "fit --plot without gnuplot"
+nogp optimal --law chinchilla --preset hoffmann2022 --quantity allocation --at C=1e21 --plot nogpopt.png >/dev/null 2>&1 \
+  && [ -s nogpopt.png.gp ] && [ -s nogpopt.png.dat ] && ok || bad "optimal --plot without gnuplot"
+if command -v gnuplot >/dev/null 2>&1; then
+  gnuplot nogp.png.gp 2>/dev/null && png_ok nogp.png && ok || bad "the written script does not render"
+fi
+
+# --- CSV tables ------------------------------------------------------------------------------------
+# csv_check FILE COLUMNS ROWS: a header holding COLUMNS (comma-separated) and ROWS rows of numbers.
+csv_check() {
+  if python3 - "$@" <<'PY'; then ok; else bad "CSV check failed on $1 (wanted columns $2, $3 rows)"; fi
+import csv, sys
+path, cols, n = sys.argv[1], sys.argv[2].split(","), int(sys.argv[3])
+rows = list(csv.DictReader(open(path)))
+assert len(rows) == n, len(rows)
+assert all(c in rows[0] for c in cols), rows[0].keys()
+for r in rows:
+    for c in cols:
+        if r[c] not in ("", "lower", "upper") and c not in ("parameter", "status", "at_bound", "law"):
+            float(r[c])
+PY
+}
+"$slfit" predict --law qid --preset ouyang2024 --at N=7e9,70e9,405e9 --at D=1e14 --at P=3,4 --csv >qid.csv && ok || bad "predict --csv"
+csv_check qid.csv N,D,P,value 6
+python3 -c "
+import csv, json; r=list(csv.DictReader(open('qid.csv'))); j=json.load(open('qid.json'))
+assert [float(x['value']) for x in r]==[x['value'] for x in j['rows']]" && ok || bad "predict --csv is not at full precision"
+"$slfit" optimal --law chinchilla --preset hoffmann2022 --quantity allocation --at C=5.76e23,1e24 --csv >opt.csv && ok || bad "optimal --csv"
+csv_check opt.csv C,N,D,tokens_per_parameter,loss 2
+"$slfit" optimal --law capybara --preset sun2025 --quantity format --at P=4,8,16 --csv >fmt.csv && ok || bad "optimal format --csv"
+csv_check fmt.csv P,E,M 3
+"$slfit" fit --law chinchilla --data sim.csv --csv >fit.csv && ok || bad "fit --csv"
+csv_check fit.csv parameter,value,standard_error 5
+"$slfit" fit --law qid --data qsim.csv --by P --fix gamma=5.4967 --csv >by.csv && ok || bad "fit --by --csv"
+csv_check by.csv P,rows,status,objective,k,alpha,beta,gamma,se_beta 3
+"$slfit" compare --laws chinchilla,pythia-kaplan --data sim.csv --csv >cmp.csv && ok || bad "compare --csv"
+csv_check cmp.csv law,rss,aic,bic 2
+expect_error 2 "at most one of --json and --csv" -- predict --law chinchilla --preset hoffmann2022 --at N=1e9 --at D=1e10 --json --csv
+
+# --- demo: the tour, with its plots in a named folder ----------------------------------------------
+"$slfit" demo --out tour >tour.txt 2>tour.err && ok || bad "demo --out: $(cat tour.err)"
+grep -q "tour/" tour.txt && grep -q "E4M3" tour.txt && grep -q "405B" tour.txt && ok || bad "demo output names its folder and results"
+for f in fit allocation qid dcrit format; do
+  if command -v gnuplot >/dev/null 2>&1; then
+    png_ok "tour/$f.png" && ok || bad "demo plot tour/$f.png"
+  else
+    [ -s "tour/$f.png.gp" ] && ok || bad "demo plot script tour/$f.png.gp"
+  fi
+done
+grep -q "slfit-demo/" demo1.txt && [ -d slfit-demo ] && ok || bad "demo names its default folder"
+
+# --- help and suggestions ----------------------------------------------------------------------------
+for c in laws fit compare predict optimal simulate demo; do
+  "$slfit" "$c" --help >help.txt 2>&1 && grep -q "^Example" help.txt && grep -q "  slfit $c " help.txt \
+    && ok || bad "slfit $c --help shows no example"
+done
+"$slfit" --help | grep -q "slfit demo" && ok || bad "slfit --help"
+expect_error 2 "did you mean '--data'" -- fit --law chinchilla --dat sim.csv
+expect_error 2 "did you mean '--json'" -- predict --law chinchilla --preset hoffmann2022 --at N=1e9 --at D=1e10 --jsn
+expect_error 2 "unknown command 'fti' (did you mean 'fit'?)" -- fti --law chinchilla
+expect_error 2 "did you mean 'tokens'" -- optimal --law qid --preset ouyang2024 --quantity token --at N=7e9
+expect_error 1 "has no column 'token' (did you mean 'tokens'? map it with --col D=tokens)" -- fit --law chinchilla --data renamed.csv --col N=params --col D=token --target L
+sed '1s/N,D,loss/n,D,loss/' sim.csv >lower.csv
+expect_error 1 "(did you mean 'n'? map it with --col N=n)" -- fit --law chinchilla --data lower.csv
+expect_error 1 "did you mean 'loss'" -- fit --law chinchilla --data sim.csv --where "los < 3"
+expect_error 1 "did you mean 'loss'" -- fit --law chinchilla --data sim.csv --target "los*1"
+expect_error 1 "no target column 'L' in table 'sim.csv'" -- fit --law chinchilla --data sim.csv --target L
+expect_error 1 "--by: no column 'p' in table 'qsim.csv' (did you mean 'P'?)" -- fit --law qid --data qsim.csv --by p
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

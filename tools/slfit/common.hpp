@@ -46,12 +46,13 @@ inline std::pair<std::string, std::string> split_key_value(std::string_view text
 }
 
 // A parameter file: a `fit --json` output (the first fit of a `--by` list), or a plain object.
-inline nlohmann::json load_fit_file(const std::string& path) {
+template <class Json = nlohmann::json>
+Json load_fit_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw DataError("cannot open parameter file '" + path + "'");
-  nlohmann::json j;
+  Json j;
   try {
-    j = nlohmann::json::parse(in);
+    j = Json::parse(in);
   } catch (const nlohmann::json::exception& e) {
     throw DataError("parameter file '" + path + "' is not valid JSON: " + e.what());
   }
@@ -91,7 +92,9 @@ inline std::vector<std::pair<std::string, double>> read_shared_params(const std:
 // A first-stage fit read back from `fit --json` (names, values, fixed flags, covariance), so a
 // second stage can add its uncertainty. covariance_ok is false where the file has none.
 inline FitResult read_fit_json(const std::string& path) {
-  const nlohmann::json j = load_fit_file(path);
+  // Ordered: the covariance matrix follows the order in which the parameters were written (the
+  // law's), which a key-sorted object would lose.
+  const auto j = load_fit_file<nlohmann::ordered_json>(path);
   FitResult r;
   if (!j.is_object() || !j.contains("parameters") || !j["parameters"].is_object()) return r;
   for (auto it = j["parameters"].begin(); it != j["parameters"].end(); ++it) {
@@ -209,6 +212,38 @@ inline Table parse_at(const std::vector<std::string>& flags, const LawEntry& law
   return out;
 }
 
+// The candidate closest to `word` (as detail::did_you_mean chooses it), or "".
+inline std::string closest_name(std::string_view word, const std::vector<std::string>& candidates) {
+  std::string best;
+  std::size_t best_d = word.size() / 3 + 2;
+  for (const auto& c : candidates) {
+    const std::size_t d = detail::edit_distance(word, c);
+    if (d < best_d) best_d = d, best = c;
+  }
+  return best;
+}
+
+// "no column 'X' in table 'f.csv' (did you mean 'x'?); columns are: ..." for `what` (a flag).
+inline std::string missing_column_message(const Table& table, const std::string& name,
+                                          const std::string& what) {
+  return (what.empty() ? std::string() : what + ": ") + "no column '" + name + "' in " +
+         table.label() + detail::did_you_mean(name, table.names()) +
+         "; columns are: " + detail::join(table.names());
+}
+
+inline void require_column(const Table& table, const std::string& name,
+                           const std::string& what = "") {
+  if (!table.has(name)) throw DataError(missing_column_message(table, name, what));
+}
+
+// Every column an expression reads must exist (checked here to suggest the right name).
+inline void require_variables(const Table& table, const Expression& e, const std::string& text) {
+  for (const auto& v : e.variables()) {
+    if (!table.has(v))
+      throw DataError(missing_column_message(table, v, "expression \"" + text + "\""));
+  }
+}
+
 // Reads FILE.csv and applies --derive, --where and --target; returns the table and the name of
 // the column that holds the target.
 struct LoadedTable {
@@ -221,10 +256,13 @@ inline LoadedTable load_table(const std::string& path, const std::vector<std::st
   LoadedTable out{read_csv(path), target};
   for (const auto& d : derives) {
     auto [name, expr] = parse_assignment(d);
+    require_variables(out.table, expr, d);
     derive(out.table, name, expr);
   }
   for (const auto& w : wheres) {
-    out.table = filter_rows(out.table, Expression::parse(w));
+    const Expression e = Expression::parse(w);
+    require_variables(out.table, e, w);
+    out.table = filter_rows(out.table, e);
     if (out.table.empty())
       throw DataError("no rows of '" + path + "' satisfy --where \"" + w + "\"");
   }
@@ -236,6 +274,7 @@ inline LoadedTable load_table(const std::string& path, const std::vector<std::st
   if (plain) {
     out.target = vars[0];
   } else {
+    require_variables(out.table, t, target);
     out.target = "target";
     derive(out.table, out.target, t);
   }

@@ -39,6 +39,8 @@ inline nlohmann::ordered_json fit_json(const FitResult& r) {
   j["status"] = std::string(to_string(r.status));
   j["message"] = r.message;
   j["starts"] = r.starts_tried;
+  j["starts_solved"] = r.starts_solved;
+  j["starts_projected"] = r.starts_projected;
   j["starts_failed"] = r.starts_failed;
   j["best_start"] = r.best_start + 1;
   j["iterations"] = r.iterations;

@@ -216,8 +216,11 @@ inline const OptimalSpec& find_optimal(const std::string& law, const std::string
         "'; laws with analyses: chinchilla, kumar-qat, kumar, kumar-ptq, capybara, qid, "
         "qat-group, qat-full");
   }
-  throw UsageError("unknown quantity '" + quantity + "' for law '" + law +
-                   "'; available: " + available);
+  std::vector<std::string> names;
+  for (const auto& s : optimal_specs())
+    if (law_matches(s.law, law)) names.push_back(s.quantity);
+  throw UsageError("unknown quantity '" + quantity + "' for law '" + law + "'" +
+                   detail::did_you_mean(quantity, names) + "; available: " + available);
 }
 
 // The --at grid for an optimal quantity: names from the spec's lists only.
@@ -236,70 +239,6 @@ inline Table optimal_grid(const std::vector<std::string>& flags, const OptimalSp
     }
   }
   return grid;
-}
-
-struct OptimalArgs {
-  std::string law, preset, params, quantity;
-  std::vector<std::string> at;
-  bool json = false;
-};
-
-inline int run_optimal(const OptimalArgs& a) {
-  const LawEntry& law = find_law(a.law);
-  const OptimalSpec& spec = find_optimal(law.name, a.quantity);
-  const std::vector<double> p =
-      a.preset.empty() == a.params.empty()
-          ? throw UsageError("give exactly one of --preset and --params")
-          : (a.preset.empty() ? read_params_file(a.params, law) : law.preset(a.preset));
-  const Table grid = optimal_grid(a.at, spec);
-  const auto names = grid.names();
-  std::vector<Outputs> rows;
-  for (Eigen::Index i = 0; i < grid.rows(); ++i) {
-    Row r;
-    for (const auto& n : names) r[n] = grid.column(n)(i);
-    Outputs out;
-    for (const auto& n : names) out.emplace_back(n, r[n]);
-    for (auto& kv : spec.run(p, r)) {
-      // An input the analysis also reports (N when N was given) appears once.
-      auto same =
-          std::find_if(out.begin(), out.end(), [&](const auto& o) { return o.first == kv.first; });
-      if (same == out.end()) {
-        out.push_back(std::move(kv));
-      } else {
-        same->second = kv.second;
-      }
-    }
-    rows.push_back(std::move(out));
-  }
-  if (a.json) {
-    nlohmann::ordered_json j;
-    j["law"] = law.name;
-    j["preset"] =
-        a.preset.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(a.preset);
-    j["quantity"] = a.quantity;
-    if (law.name == "chinchilla") {
-      const AllocationExponents e = chinchilla_exponents(p);
-      j["G"] = e.G;
-      j["a"] = e.a;
-      j["b"] = e.b;
-    }
-    j["rows"] = nlohmann::ordered_json::array();
-    for (const auto& r : rows) {
-      nlohmann::ordered_json row;
-      for (const auto& [k, v] : r) row[k] = number_or_null(v);
-      j["rows"].push_back(row);
-    }
-    std::cout << j.dump(2) << "\n";
-    return 0;
-  }
-  std::cout << law.name << " " << spec.quantity << ": " << spec.help << "\n";
-  for (const auto& [k, v] : rows.front()) std::cout << fmt::format("{:>15}", k);
-  std::cout << "\n";
-  for (const auto& r : rows) {
-    for (const auto& [k, v] : r) std::cout << fmt::format("{:>15.7g}", v);
-    std::cout << "\n";
-  }
-  return 0;
 }
 
 }  // namespace slfit::tool

@@ -25,8 +25,10 @@
 // element like C: `x > 0 && log(x) < 3` is 0, not NaN, where x <= 0.
 //
 // Errors: a text that does not parse throws ExpressionError quoting the text and the 1-based
-// character position. A column that is missing or unusable at evaluation time throws DataError
-// (it is a problem of the data, not of the formula) whose message starts with the expression.
+// character position; so does one nested more than 100 parentheses deep or chaining more than 500
+// operations (1+1+...+1), which would otherwise exhaust the stack. A column that is missing or
+// unusable at evaluation time throws DataError (it is a problem of the data, not of the formula)
+// whose message starts with the expression.
 //
 //   slfit::Expression e = slfit::Expression::parse("\"Training FLOP\" / (6 * N)");
 //   Eigen::ArrayXd d = e.evaluate(table);              // one value per row
@@ -116,6 +118,7 @@ struct Node {
   std::string name;    // kVariable: column name; kCall: function name
   Func func = Func::kLog;
   std::vector<NodePtr> args;
+  int height = 1;  // levels of the tree below and including this node
 };
 
 inline bool is_ident_start(char c) {
@@ -147,9 +150,20 @@ struct Token {
   std::size_t pos = 0;  // 0-based byte offset into the expression
 };
 
+// The expression as quoted in messages: all of it, or for a very long one the part around `pos`.
+inline std::string excerpt(std::string_view expr, std::size_t pos) {
+  constexpr std::size_t kMaxShown = 160;
+  constexpr std::size_t kContext = 60;
+  if (expr.size() <= kMaxShown) return std::string(expr);
+  const std::size_t from = pos > kContext ? pos - kContext : 0;
+  const std::size_t to = std::min(expr.size(), pos + kContext);
+  return (from > 0 ? "..." : "") + std::string(expr.substr(from, to - from)) +
+         (to < expr.size() ? "..." : "");
+}
+
 [[noreturn]] inline void fail(std::string_view expr, const std::string& what, std::size_t pos,
                               const std::string& suffix = {}) {
-  throw ExpressionError("cannot parse expression \"" + std::string(expr) + "\": " + what +
+  throw ExpressionError("cannot parse expression \"" + excerpt(expr, pos) + "\": " + what +
                         " at position " + std::to_string(pos + 1) + suffix);
 }
 
@@ -274,6 +288,9 @@ class Parser {
  private:
   // Deep enough for any formula a person writes, shallow enough to never overflow the stack.
   static constexpr int kMaxDepth = 200;
+  // Tallest tree accepted: 500 chained operations, far more than any formula needs, and a depth
+  // that evaluates well within a thread's stack even under AddressSanitizer.
+  static constexpr int kMaxHeight = 500;
 
   const Token& peek() const { return tokens_[index_]; }
   const Token& advance() { return tokens_[index_++]; }
@@ -290,9 +307,19 @@ class Parser {
     }
   }
 
-  static NodePtr make(Kind kind, std::vector<NodePtr> args) {
+  // A node over `args`, for the operator or function at `pos`. Refuses trees taller than
+  // kMaxHeight: evaluating and freeing a tree recurse once per level, and a long chain such as
+  // 1+1+...+1 builds a tall tree without any parentheses.
+  NodePtr make(Kind kind, std::vector<NodePtr> args, std::size_t pos) const {
     auto n = std::make_shared<Node>();
     n->kind = kind;
+    for (const auto& a : args) n->height = std::max(n->height, a->height + 1);
+    if (n->height > kMaxHeight) {
+      fail(text_,
+           "expression is too long (more than " + std::to_string(kMaxHeight) +
+               " operations nested or chained)",
+           pos);
+    }
     n->args = std::move(args);
     return n;
   }
@@ -311,8 +338,8 @@ class Parser {
     DepthGuard guard(*this, peek().pos);
     NodePtr left = parse_and();
     while (at_op("||")) {
-      advance();
-      left = make(Kind::kOr, {left, parse_and()});
+      const std::size_t at = advance().pos;
+      left = make(Kind::kOr, {left, parse_and()}, at);
     }
     return left;
   }
@@ -320,8 +347,8 @@ class Parser {
   NodePtr parse_and() {
     NodePtr left = parse_comparison();
     while (at_op("&&")) {
-      advance();
-      left = make(Kind::kAnd, {left, parse_comparison()});
+      const std::size_t at = advance().pos;
+      left = make(Kind::kAnd, {left, parse_comparison()}, at);
     }
     return left;
   }
@@ -349,20 +376,22 @@ class Parser {
     NodePtr left = parse_additive();
     Kind kind{};
     if (!comparison_kind(peek(), kind)) return left;
-    advance();
+    const std::size_t at = advance().pos;
     NodePtr right = parse_additive();
     // "a < b < c" means something else in C than in maths; refusing it avoids a silent surprise.
     if (Kind k2{}; comparison_kind(peek(), k2)) {
       fail(text_, "comparisons cannot be chained (write 'a < b && b < c')", peek().pos);
     }
-    return make(kind, {left, right});
+    return make(kind, {left, right}, at);
   }
 
   NodePtr parse_additive() {
     NodePtr left = parse_multiplicative();
     while (at_op("+") || at_op("-")) {
-      const Kind kind = advance().text == "+" ? Kind::kAdd : Kind::kSubtract;
-      left = make(kind, {left, parse_multiplicative()});
+      const Token& op = advance();
+      const std::size_t at = op.pos;
+      const Kind kind = op.text == "+" ? Kind::kAdd : Kind::kSubtract;
+      left = make(kind, {left, parse_multiplicative()}, at);
     }
     return left;
   }
@@ -370,8 +399,10 @@ class Parser {
   NodePtr parse_multiplicative() {
     NodePtr left = parse_unary();
     while (at_op("*") || at_op("/")) {
-      const Kind kind = advance().text == "*" ? Kind::kMultiply : Kind::kDivide;
-      left = make(kind, {left, parse_unary()});
+      const Token& op = advance();
+      const std::size_t at = op.pos;
+      const Kind kind = op.text == "*" ? Kind::kMultiply : Kind::kDivide;
+      left = make(kind, {left, parse_unary()}, at);
     }
     return left;
   }
@@ -379,16 +410,16 @@ class Parser {
   NodePtr parse_unary() {
     DepthGuard guard(*this, peek().pos);
     if (at_op("-")) {
-      advance();
-      return make(Kind::kNegate, {parse_unary()});
+      const std::size_t at = advance().pos;
+      return make(Kind::kNegate, {parse_unary()}, at);
     }
     if (at_op("+")) {
       advance();
       return parse_unary();
     }
     if (at_op("!")) {
-      advance();
-      return make(Kind::kNot, {parse_unary()});
+      const std::size_t at = advance().pos;
+      return make(Kind::kNot, {parse_unary()}, at);
     }
     return parse_power();
   }
@@ -396,9 +427,9 @@ class Parser {
   NodePtr parse_power() {
     NodePtr base = parse_primary();
     if (at_op("^")) {
-      advance();
+      const std::size_t at = advance().pos;
       // Recursing through parse_unary makes ^ right-associative and allows 2^-1.
-      return make(Kind::kPower, {base, parse_unary()});
+      return make(Kind::kPower, {base, parse_unary()}, at);
     }
     return base;
   }
@@ -476,11 +507,10 @@ class Parser {
                (info->arity == 1 ? "" : "s") + ", not " + std::to_string(args.size()),
            name.pos);
     }
-    auto n = std::make_shared<Node>();
-    n->kind = Kind::kCall;
+    const NodePtr call = make(Kind::kCall, std::move(args), name.pos);
+    auto n = std::make_shared<Node>(*call);
     n->func = info->func;
     n->name = name.text;
-    n->args = std::move(args);
     return n;
   }
 

@@ -30,10 +30,12 @@
 #pragma once
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <concepts>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <string>
 #include <string_view>
@@ -44,6 +46,11 @@
 #include "slfit/core/table.hpp"
 
 namespace slfit {
+
+// Where residuals are taken: the law's value itself, or its log (loss ratios rather than
+// differences; Hoffmann et al. fit log L).
+enum class Space { kLinear, kLog };
+inline std::string_view to_string(Space s) { return s == Space::kLog ? "log" : "linear"; }
 
 struct InputSpec {
   std::string name;      // the column the law reads by default
@@ -144,13 +151,16 @@ inline std::string column_for(const ColumnMap& map, std::string_view input) {
   return it == map.end() ? std::string(input) : it->second;
 }
 
-// The inputs of law L bound to a table: values and logs, checked once.
+// The inputs of law L bound to a table: values (the table's, not copied) and logs, checked once.
+// The table must outlive the binding.
 template <Law L>
 class BoundInputs {
  public:
   static constexpr int K = L::kNumInputs;
 
-  BoundInputs(const Table& table, const ColumnMap& map) {
+  // With `with_logs` false only the checks run and view()/row() are unavailable; evaluate() takes
+  // logs block by block instead.
+  BoundInputs(const Table& table, const ColumnMap& map, bool with_logs = true) {
     const auto specs = L::inputs();
     for (int i = 0; i < K; ++i) {
       const InputSpec& spec = specs[static_cast<std::size_t>(i)];
@@ -165,9 +175,17 @@ class BoundInputs {
         if (col == spec.name) msg += " (map one with --col " + spec.name + "=HEADER)";
         throw DataError(msg);
       }
-      values_[static_cast<std::size_t>(i)] = table.column(col);
-      const Array& v = values_[static_cast<std::size_t>(i)];
-      for (Eigen::Index r = 0; r < v.size(); ++r) {
+      values_[static_cast<std::size_t>(i)] = &table.column(col);
+      const Array& v = *values_[static_cast<std::size_t>(i)];
+      // One branch-free pass decides (NaN fails every comparison); only a bad column is searched
+      // for its first bad row.
+      const double lo =
+          spec.positive ? std::max(spec.min, std::numeric_limits<double>::denorm_min()) : spec.min;
+      const double lo_finite = std::max(lo, std::numeric_limits<double>::lowest());
+      const double hi_finite = std::min(spec.max, std::numeric_limits<double>::max());
+      bool ok = true;
+      for (Eigen::Index r = 0; r < v.size(); ++r) ok &= (v(r) >= lo_finite) & (v(r) <= hi_finite);
+      for (Eigen::Index r = 0; !ok && r < v.size(); ++r) {
         if (!std::isfinite(v(r))) {
           throw DataError("column '" + col + "' of " + table.label() + " has a non-finite value " +
                           "at row " + std::to_string(r + 1));
@@ -185,17 +203,21 @@ class BoundInputs {
                           table.label() + " has " + fmt_double(v(r)));
         }
       }
-      logs_[static_cast<std::size_t>(i)] = spec.positive ? v.log().eval() : Array::Zero(v.size());
+      positive_[static_cast<std::size_t>(i)] = spec.positive;
+      if (with_logs)
+        logs_[static_cast<std::size_t>(i)] = spec.positive ? v.log().eval() : Array::Zero(v.size());
     }
     rows_ = table.rows();
   }
 
   Eigen::Index rows() const { return rows_; }
+  const Array& column(int i) const { return *values_[static_cast<std::size_t>(i)]; }
+  bool positive(int i) const { return positive_[static_cast<std::size_t>(i)]; }
 
   ArrayView<K> view() const {
     ArrayView<K> out;
     for (std::size_t i = 0; i < static_cast<std::size_t>(K); ++i) {
-      out.values[i] = &values_[i];
+      out.values[i] = values_[i];
       out.logs[i] = &logs_[i];
     }
     return out;
@@ -204,7 +226,7 @@ class BoundInputs {
   RowView<K> row(Eigen::Index r) const {
     RowView<K> out;
     for (std::size_t i = 0; i < static_cast<std::size_t>(K); ++i) {
-      out.values[i] = values_[i](r);
+      out.values[i] = (*values_[i])(r);
       out.logs[i] = logs_[i](r);
     }
     return out;
@@ -217,8 +239,9 @@ class BoundInputs {
   }
 
  private:
-  std::array<Array, K> values_;
+  std::array<const Array*, K> values_{};  // the table's own columns: it must outlive this
   std::array<Array, K> logs_;
+  std::array<bool, K> positive_{};
   Eigen::Index rows_ = 0;
 };
 
@@ -239,21 +262,48 @@ void check_parameter_values(const std::vector<double>& params) {
   }
 }
 
-// Evaluates law L over every row of `table` (vectorized).
+// Evaluates law L over every row of `table` (vectorized). Rows are taken in blocks that stay in
+// cache: the logs of a block's inputs are computed into small reused buffers, so a table of 1e7
+// rows costs one pass and no temporaries beyond the result.
 template <Law L>
 Array evaluate(const Table& table, const std::vector<double>& params, const ColumnMap& map = {}) {
   check_parameter_values<L>(params);
-  const BoundInputs<L> inputs(table, map);
-  if constexpr (HasDomainCheck<L>) {
-    for (Eigen::Index r = 0; r < inputs.rows(); ++r) {
-      const std::string why = L::domain_error(params.data(), inputs.row(r));
-      if (!why.empty()) {
-        throw DataError("law '" + std::string(L::kName) + "' is undefined at row " +
-                        std::to_string(r + 1) + " of " + table.label() + ": " + why);
+  constexpr int K = L::kNumInputs;
+  const BoundInputs<L> inputs(table, map, false);
+  const Eigen::Index n = inputs.rows();
+  constexpr Eigen::Index kBlock = 2048;
+  Array out(n);
+  std::array<Array, K> values, logs;
+  ArrayView<K> view;
+  for (Eigen::Index start = 0; start < n; start += kBlock) {
+    const Eigen::Index len = std::min(kBlock, n - start);
+    for (std::size_t i = 0; i < static_cast<std::size_t>(K); ++i) {
+      values[i] = inputs.column(static_cast<int>(i)).segment(start, len);
+      if (inputs.positive(static_cast<int>(i))) {
+        logs[i] = values[i].log();
+      } else {
+        logs[i].setZero(len);
+      }
+      view.values[i] = &values[i];
+      view.logs[i] = &logs[i];
+    }
+    if constexpr (HasDomainCheck<L>) {
+      for (Eigen::Index r = 0; r < len; ++r) {
+        RowView<K> row;
+        for (std::size_t i = 0; i < static_cast<std::size_t>(K); ++i) {
+          row.values[i] = values[i](r);
+          row.logs[i] = logs[i](r);
+        }
+        const std::string why = L::domain_error(params.data(), row);
+        if (!why.empty()) {
+          throw DataError("law '" + std::string(L::kName) + "' is undefined at row " +
+                          std::to_string(start + r + 1) + " of " + table.label() + ": " + why);
+        }
       }
     }
+    out.segment(start, len) = L::formula(params.data(), view);
   }
-  return L::formula(params.data(), inputs.view());
+  return out;
 }
 
 // Evaluates law L at one point given by its inputs in the order of L::inputs().

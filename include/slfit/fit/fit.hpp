@@ -21,7 +21,10 @@
 #include <thread>
 #include <vector>
 
+#include "slfit/detail/parallel.hpp"
+#include "slfit/fit/dense_lm.hpp"
 #include "slfit/fit/problem.hpp"
+#include "slfit/fit/projection.hpp"
 #include "slfit/fit/result.hpp"
 #include "slfit/fit/solve.hpp"
 #include "slfit/fit/starts.hpp"
@@ -30,29 +33,6 @@
 namespace slfit {
 
 namespace detail {
-
-inline unsigned thread_count(int requested, std::size_t jobs) {
-  unsigned n =
-      requested > 0 ? static_cast<unsigned>(requested) : std::thread::hardware_concurrency();
-  if (n == 0) n = 1;
-  return static_cast<unsigned>(std::min<std::size_t>(n, std::max<std::size_t>(jobs, 1)));
-}
-
-// Runs job(i) for i in [0, count) on `threads` threads; each i writes only its own slot.
-template <class Job>
-void parallel_for(std::size_t count, unsigned threads, Job&& job) {
-  if (threads <= 1 || count <= 1) {
-    for (std::size_t i = 0; i < count; ++i) job(i);
-    return;
-  }
-  std::atomic<std::size_t> next{0};
-  std::vector<std::jthread> pool;
-  for (unsigned t = 0; t < threads; ++t) {
-    pool.emplace_back([&] {
-      for (std::size_t i = next++; i < count; i = next++) job(i);
-    });
-  }
-}
 
 inline bool better(const SolveOutcome& a, std::size_t ia, const SolveOutcome& b, std::size_t ib) {
   if (a.finite != b.finite) return a.finite;
@@ -80,21 +60,56 @@ FitResult fit_from_starts(const FitProblem<L>& problem,
 
   const SolveSettings coarse{opt.max_iterations, opt.function_tolerance, opt.parameter_tolerance,
                              1e-14};
-  std::vector<SolveOutcome> outcomes(starts.size());
-  detail::parallel_for(starts.size(), detail::thread_count(opt.threads, starts.size()),
+  const ResidualModel<L> model(problem);
+  const unsigned threads = detail::thread_count(opt.threads, starts.size());
+  auto solve = [&](const std::vector<double>& internal, const SolveSettings& settings,
+                   bool final_polish) {
+    const bool ceres =
+        opt.solver == Solver::kCeres || (final_polish && opt.solver == Solver::kAuto);
+    return ceres ? solve_from(problem, internal, settings)
+                 : solve_dense_from(model, internal, settings);
+  };
+
+  // Large start lists are screened first; the solver runs from the survivors only.
+  std::vector<std::vector<double>> points;
+  std::vector<std::size_t> origin;
+  int unscreened_failures = 0;
+  const int keep = std::max(opt.screen_keep, 1);
+  if (opt.screening != Screening::kOff && starts.size() > static_cast<std::size_t>(keep)) {
+    ScreenOutcome sc =
+        screen_starts(model, starts, keep, opt.screening == Screening::kAuto, threads);
+    for (auto& c : sc.kept) {
+      points.push_back(std::move(c.point));
+      origin.push_back(c.origin);
+    }
+    result.starts_projected = sc.projected;
+    unscreened_failures = sc.not_finite;
+  } else {
+    points = starts;
+    for (std::size_t i = 0; i < starts.size(); ++i) origin.push_back(i);
+  }
+  result.starts_solved = static_cast<int>(points.size());
+
+  std::vector<SolveOutcome> outcomes(points.size());
+  detail::parallel_for(points.size(), detail::thread_count(opt.threads, points.size()),
                        [&](std::size_t n) {
                          std::vector<double> internal(k);
                          for (std::size_t i = 0; i < k; ++i)
-                           internal[i] = to_internal(problem.specs[i].transform, starts[n][i]);
-                         outcomes[n] = solve_from(problem, internal, coarse);
+                           internal[i] = to_internal(problem.specs[i].transform, points[n][i]);
+                         outcomes[n] = solve(internal, coarse, false);
                        });
 
-  std::vector<std::size_t> order(starts.size());
+  // Ranked by objective; ties go to the earlier start of the original list.
+  std::vector<std::size_t> order(points.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return detail::better(outcomes[a], a, outcomes[b], b);
+    return detail::better(outcomes[a], origin[a], outcomes[b], origin[b]);
   });
-  for (const auto& o : outcomes) result.starts_failed += o.finite ? 0 : 1;
+  result.starts_failed = unscreened_failures;
+  if (result.starts_solved == result.starts_tried) {
+    result.starts_failed = 0;
+    for (const auto& o : outcomes) result.starts_failed += o.finite ? 0 : 1;
+  }
   if (order.empty() || !outcomes[order[0]].finite) {
     result.status = FitStatus::kFailed;
     result.message = "no start gave a finite objective" +
@@ -125,10 +140,11 @@ FitResult fit_from_starts(const FitProblem<L>& problem,
   }
   const SolveSettings tight{std::max(opt.max_iterations, 1000), 1e-15, 1e-15, 1e-16};
   std::vector<SolveOutcome> polished(chosen.size());
-  detail::parallel_for(chosen.size(), detail::thread_count(opt.threads, chosen.size()),
-                       [&](std::size_t c) {
-                         polished[c] = solve_from(problem, outcomes[chosen[c]].internal, tight);
-                       });
+  detail::parallel_for(
+      chosen.size(), detail::thread_count(opt.threads, chosen.size()), [&](std::size_t c) {
+        polished[c] =
+            opt.polish > 0 ? solve(outcomes[chosen[c]].internal, tight, true) : outcomes[chosen[c]];
+      });
   std::size_t best = 0;
   for (std::size_t c = 0; c < chosen.size(); ++c) {
     // Keep the coarse answer if polishing made it worse (it should not).
@@ -136,14 +152,15 @@ FitResult fit_from_starts(const FitProblem<L>& problem,
       const bool conv = outcomes[chosen[c]].converged;
       polished[c] = outcomes[chosen[c]];
       polished[c].converged = conv;
-    } else {
+    } else if (opt.polish > 0) {
       polished[c].iterations += outcomes[chosen[c]].iterations;
     }
-    if (detail::better(polished[c], chosen[c], polished[best], chosen[best])) best = c;
+    if (detail::better(polished[c], origin[chosen[c]], polished[best], origin[chosen[best]]))
+      best = c;
   }
   const SolveOutcome& win = polished[best];
-  result.best_start = static_cast<int>(chosen[best]);
-  result.best_start_point = starts[chosen[best]];
+  result.best_start = static_cast<int>(origin[chosen[best]]);
+  result.best_start_point = starts[origin[chosen[best]]];
   result.iterations = win.iterations;
   result.status = win.converged ? FitStatus::kConverged : FitStatus::kNotConverged;
   result.message = win.message;
@@ -152,7 +169,17 @@ FitResult fit_from_starts(const FitProblem<L>& problem,
     result.parameters[i] = problem.is_fixed[i]  // exact: exp(log(v)) may differ from v
                                ? problem.fixed_values[i]
                                : to_natural(problem.specs[i].transform, win.internal[i]);
-  result.residuals = residuals(problem, result.parameters);
+  {
+    std::vector<double> x(k);
+    for (std::size_t i = 0; i < k; ++i)
+      x[i] = to_internal(problem.specs[i].transform, result.parameters[i]);
+    Eigen::VectorXd rr;
+    if (model.residuals(x.data(), rr)) {
+      result.residuals.assign(rr.data(), rr.data() + rr.size());
+    } else {
+      result.residuals = residuals(problem, result.parameters);
+    }
+  }
   result.objective_value =
       objective_value(problem.objective, problem.delta, result.residuals, problem.weights);
   result.rss = objective_value(Objective::kSquared, 0.0, result.residuals, problem.weights);
@@ -167,6 +194,16 @@ FitResult fit_from_starts(const FitProblem<L>& problem,
     result.at_upper[i] = std::isfinite(hi) && hi - x <= 1e-8 * std::max(1.0, std::abs(hi));
   }
 
+  if (!opt.covariance) {
+    result.covariance =
+        Eigen::MatrixXd::Zero(static_cast<Eigen::Index>(k), static_cast<Eigen::Index>(k));
+    result.covariance_message = "not computed (FitOptions::covariance is off)";
+    result.standard_errors.assign(k, std::nan(""));
+    for (std::size_t i = 0; i < k; ++i)
+      if (problem.is_fixed[i]) result.standard_errors[i] = 0.0;
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return result;
+  }
   const CovarianceResult cov = covariance(problem, result.parameters, result.residuals);
   result.covariance = cov.covariance;
   result.covariance_ok = cov.ok;
@@ -196,6 +233,12 @@ FitResult fit(const Table& table, const FitOptions& opt = {}) {
     const std::string target = column_for(opt.columns, opt.target);
     if (table.has(target)) {
       const Array& y = table.column(target);
+      for (Eigen::Index r = 0; r < y.size(); ++r) {
+        if (!std::isfinite(y(r))) {  // not "nonpositive": a NaN must not be dropped silently
+          throw DataError("target '" + target + "' is not finite at row " + std::to_string(r + 1) +
+                          " of " + table.label());
+        }
+      }
       const Mask keep = y > 0.0;
       for (Eigen::Index r = 0; r < y.size(); ++r)
         if (!keep(r)) dropped.push_back(r + 1);

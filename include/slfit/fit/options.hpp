@@ -28,7 +28,6 @@
 namespace slfit {
 
 enum class Objective { kSquared, kHuber, kAbsolute };
-enum class Space { kLinear, kLog };
 
 inline std::string_view to_string(Objective o) {
   switch (o) {
@@ -41,7 +40,6 @@ inline std::string_view to_string(Objective o) {
   }
   return "?";
 }
-inline std::string_view to_string(Space s) { return s == Space::kLog ? "log" : "linear"; }
 
 inline Objective parse_objective(std::string_view s) {
   if (s == "squared") return Objective::kSquared;
@@ -92,6 +90,39 @@ inline StartSpec parse_starts(std::string_view s) {
   return StartSpec::grid(std::string(s));
 }
 
+// Which solver runs from each start. Both minimize the same objective with Levenberg-Marquardt.
+enum class Solver {
+  kAuto,   // the dense in-house solver from every start, Ceres to polish the best end points
+  kCeres,  // Ceres from every start and for the polish
+  kDense,  // the dense solver only (bootstrap refits use it: no per-solve Ceres setup)
+};
+
+// How a start list larger than `screen_keep` is cut down before any solver runs (fit/projection).
+enum class Screening {
+  kAuto,       // rank starts and, for laws with linear parameters, their projections
+  kObjective,  // rank the starts by their objective only
+  kOff,        // solve from every start
+};
+
+inline Solver parse_solver(std::string_view s) {
+  if (s == "auto") return Solver::kAuto;
+  if (s == "ceres") return Solver::kCeres;
+  if (s == "dense") return Solver::kDense;
+  throw UsageError("unknown solver '" + std::string(s) + "'; use auto, ceres or dense");
+}
+inline Screening parse_screening(std::string_view s) {
+  if (s == "auto") return Screening::kAuto;
+  if (s == "objective") return Screening::kObjective;
+  if (s == "off") return Screening::kOff;
+  throw UsageError("unknown screening '" + std::string(s) + "'; use auto, objective or off");
+}
+inline std::string_view to_string(Solver s) {
+  return s == Solver::kAuto ? "auto" : s == Solver::kCeres ? "ceres" : "dense";
+}
+inline std::string_view to_string(Screening s) {
+  return s == Screening::kAuto ? "auto" : s == Screening::kObjective ? "objective" : "off";
+}
+
 struct FitOptions {
   Objective objective = Objective::kSquared;
   double delta = 1e-3;  // Huber's threshold, in the units of the residual
@@ -111,8 +142,12 @@ struct FitOptions {
   int max_iterations = 200;  // per start
   double function_tolerance = 1e-10;
   double parameter_tolerance = 1e-10;
-  int polish = 3;   // best distinct starts re-solved with tight tolerances
-  int threads = 0;  // 0: all cores; results never depend on it
+  int polish = 3;  // best distinct starts re-solved with tight tolerances (0: none)
+  Solver solver = Solver::kAuto;
+  Screening screening = Screening::kAuto;
+  int screen_keep = 32;    // starts solved after screening (when there are more than this)
+  bool covariance = true;  // form the covariance and standard errors (bootstrap refits skip it)
+  int threads = 0;         // 0: all cores; results never depend on it
 
   // In log space a target <= 0 has no log (a quantization degradation that came out zero or
   // negative, say). By default that is an error; with this set such rows are left out and

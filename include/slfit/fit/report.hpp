@@ -43,8 +43,14 @@ inline std::string full_report(const FitResult& r) {
   s +=
       fmt::format("points     {} (RSS {} in the fitted space)\n", r.points, format_value(r.rss, 8));
   s += fmt::format(
-      "starts     {} tried, {} not finite; best from start #{}; {} iterations; {:.2f} s\n",
-      r.starts_tried, r.starts_failed, r.best_start + 1, r.iterations, r.seconds);
+      "starts     {} tried{}, {} not finite; best from start #{}; {} iterations; {:.2f} s\n",
+      r.starts_tried,
+      r.starts_solved < r.starts_tried
+          ? fmt::format(" (screened to {}{})", r.starts_solved,
+                        r.starts_projected > 0 ? fmt::format(", {} projected", r.starts_projected)
+                                               : std::string())
+          : std::string(),
+      r.starts_failed, r.best_start + 1, r.iterations, r.seconds);
   s += fmt::format("\n{:<12} {:>14} {:>12}  {}\n", "parameter", "value", "std. error", "note");
   for (std::size_t i = 0; i < r.names.size(); ++i) {
     std::string note;

@@ -58,7 +58,9 @@ struct FitResult {
   bool covariance_ok = false;
   std::string covariance_message;
 
-  int starts_tried = 0;
+  int starts_tried = 0;                  // starts in the list (all of them are at least screened)
+  int starts_solved = 0;                 // starts a solver ran from (fewer after screening)
+  int starts_projected = 0;              // distinct nonlinear candidates projected in screening
   int starts_failed = 0;                 // starts whose objective was not finite
   int best_start = -1;                   // index into the start list
   std::vector<double> best_start_point;  // natural units

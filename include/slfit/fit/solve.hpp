@@ -194,15 +194,16 @@ SolveOutcome solve_once(const FitProblem<L>& problem, std::vector<double> intern
   return out;
 }
 
-// Solves the problem's own objective from `internal`.
-template <Law L>
-SolveOutcome solve_from(const FitProblem<L>& problem, const std::vector<double>& internal,
-                        const SolveSettings& settings) {
+// Solves the problem's own objective from `internal` with `once(internal, delta)`, a local solve
+// of the Huber problem with that delta (squared when delta <= 0).
+template <Law L, class Once>
+SolveOutcome solve_objective(const FitProblem<L>& problem, const std::vector<double>& internal,
+                             Once&& once) {
   switch (problem.objective) {
     case Objective::kSquared:
-      return solve_once(problem, internal, 0.0, settings);
+      return once(internal, 0.0);
     case Objective::kHuber:
-      return solve_once(problem, internal, problem.delta, settings);
+      return once(internal, problem.delta);
     case Objective::kAbsolute:
       break;
   }
@@ -219,12 +220,21 @@ SolveOutcome solve_from(const FitProblem<L>& problem, const std::vector<double>&
   out.internal = internal;
   int iterations = 0;
   for (int round = 0; round < 10; ++round, d *= 0.1) {
-    out = solve_once(problem, out.internal, d, settings);
+    out = once(out.internal, d);
     iterations += out.iterations;
     if (!out.finite) break;
   }
   out.iterations = iterations;
   return out;
+}
+
+// Solves the problem's own objective from `internal` with Ceres.
+template <Law L>
+SolveOutcome solve_from(const FitProblem<L>& problem, const std::vector<double>& internal,
+                        const SolveSettings& settings) {
+  return solve_objective(problem, internal, [&](const std::vector<double>& x, double delta) {
+    return solve_once(problem, x, delta, settings);
+  });
 }
 
 }  // namespace slfit

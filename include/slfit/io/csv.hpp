@@ -117,10 +117,13 @@ class Reader {
     const std::size_t data_pos = pos_;
     const std::size_t data_line = line_;
 
+    // A row of k fields takes at least k bytes, which bounds the rows a wide file can hold: the
+    // reservation stays within a few times the file's size however many columns the header has.
+    const std::size_t max_rows = (text_.size() - pos_) / header_.size() + 1;
     std::vector<ColumnBuilder> columns(header_.size());
     for (std::size_t c = 0; c < header_.size(); ++c) {
       columns[c].name = header_[c];
-      columns[c].values.reserve(lines);
+      columns[c].values.reserve(std::min(lines, max_rows));
     }
     Eigen::Index rows = 0;
     while (next_record()) {
@@ -352,8 +355,19 @@ class Reader {
 }  // namespace detail::csv
 
 // Parses CSV text; `source` names it in messages and becomes the table's source().
+// Throws UsageError for options that would make records ambiguous: a delimiter or comment
+// character that is a quote, a line break or NUL, or the same character for both.
 inline Table parse_csv(std::string_view text, const std::string& source,
                        const CsvOptions& options = {}) {
+  const auto reserved = [](char c) { return c == '"' || c == '\n' || c == '\r'; };
+  if (options.delimiter == '\0' || reserved(options.delimiter)) {
+    throw UsageError("CSV delimiter cannot be a quote, a line break or NUL");
+  }
+  if (reserved(options.comment) || options.comment == options.delimiter) {
+    throw UsageError(
+        "CSV comment character cannot be a quote, a line break or the delimiter (use '\\0' to "
+        "turn comments off)");
+  }
   return detail::csv::Reader(text, source, options).read();
 }
 

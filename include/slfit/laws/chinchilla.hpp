@@ -90,6 +90,67 @@ struct Chinchilla {
     return detail::log_sum_exp<T, 3>({t1, t2, t3});
   }
 
+  // The hot path of a fit: the value at every row at once and, when `d` is given, its
+  // derivatives by (E, A, B, alpha, beta), each exp taken once and shared. In log space the terms
+  // are weighted by their softmax share of L, which stays exact where one term dominates.
+  template <class X>
+  static void value_and_gradient(const double* p, const X& x, Space space, Array& value,
+                                 Eigen::ArrayXXd* d) {
+    const Array& log_n = x.log(kN);
+    const Array& log_d = x.log(kD);
+    const Eigen::Index n = log_n.size();
+    if (space == Space::kLinear) {
+      if (d == nullptr) {
+        value = p[kE] + p[kA] * (-p[kAlpha] * log_n).exp() + p[kB] * (-p[kBeta] * log_d).exp();
+        return;
+      }
+      d->resize(n, kNumParameters);
+      d->col(kE).setOnes();
+      d->col(kA) = (-p[kAlpha] * log_n).exp();
+      d->col(kB) = (-p[kBeta] * log_d).exp();
+      value = p[kE] + p[kA] * d->col(kA) + p[kB] * d->col(kB);
+      d->col(kAlpha) = -p[kA] * log_n * d->col(kA);
+      d->col(kBeta) = -p[kB] * log_d * d->col(kB);
+      return;
+    }
+    // Two exps and a log per row, L = E + A N^-alpha + B D^-beta, wherever L stays inside the
+    // range of doubles (everywhere on Hoffmann et al.'s grid); the log-sum-exp form otherwise.
+    // The derivative columns double as the buffers, so nothing is allocated once d is sized.
+    if (d == nullptr) {
+      value = p[kE] + p[kA] * (-p[kAlpha] * log_n).exp() + p[kB] * (-p[kBeta] * log_d).exp();
+    } else {
+      d->resize(n, kNumParameters);
+      d->col(kA) = (-p[kAlpha] * log_n).exp();
+      d->col(kB) = (-p[kBeta] * log_d).exp();
+      value = p[kE] + p[kA] * d->col(kA) + p[kB] * d->col(kB);
+    }
+    if (!(value.minCoeff() > 1e-300 && value.maxCoeff() < 1e300)) {
+      const Array t1 = std::log(p[kA]) - p[kAlpha] * log_n;
+      const Array t2 = std::log(p[kB]) - p[kBeta] * log_d;
+      const double t3 = std::log(p[kE]);
+      const Array m = t1.max(t2).max(t3);
+      const Array e1 = (t1 - m).exp(), e2 = (t2 - m).exp(), e3 = (t3 - m).exp();
+      const Array sum = e1 + e2 + e3;
+      value = m + sum.log();
+      if (d == nullptr) return;
+      const Array inv = sum.inverse();
+      d->col(kE) = e3 * inv / p[kE];
+      d->col(kA) = e1 * inv / p[kA];
+      d->col(kB) = e2 * inv / p[kB];
+      d->col(kAlpha) = -log_n * e1 * inv;
+      d->col(kBeta) = -log_d * e2 * inv;
+      return;
+    }
+    if (d != nullptr) {
+      d->col(kE) = value.inverse();
+      d->col(kA) *= d->col(kE);
+      d->col(kB) *= d->col(kE);
+      d->col(kAlpha) = -p[kA] * log_n * d->col(kA);
+      d->col(kBeta) = -p[kB] * log_d * d->col(kB);
+    }
+    value = value.log();
+  }
+
   static std::vector<Preset> presets() {
     return {
         {"hoffmann2022",

@@ -208,6 +208,10 @@ BootstrapResult bootstrap(const Table& table, const FitOptions& opt, const Boots
   FitOptions inner = opt;
   inner.threads = 1;
   inner.skip_nonpositive = false;
+  // Refits start next to an optimum: the dense solver alone finishes them without Ceres' setup.
+  if (inner.solver == Solver::kAuto) inner.solver = Solver::kDense;
+  if (!bo.from_starts) inner.polish = 0;  // refits stop well inside the resamples' spread
+  inner.covariance = false;               // only the parameters of a resample are used
   std::vector<char> failed(count, 0), short_of(count, 0);
   std::mutex progress_mutex;
   int done = 0;

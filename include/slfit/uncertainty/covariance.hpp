@@ -10,8 +10,10 @@
 #include <ceres/jet.h>
 
 #include <Eigen/Dense>
+#include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -62,20 +64,39 @@ CovarianceResult covariance(const FitProblem<L>& problem, const std::vector<doub
                   std::to_string(k) + " free parameters)";
     return out;
   }
-  const Eigen::MatrixXd full = residual_jacobian(problem, p);
-  Eigen::MatrixXd j(n, k);
+  // J (n x k, each row weighted by sqrt(w)) is reduced block by block to the k x k triangle R of
+  // its QR decomposition, which has J's singular values and right singular vectors: a table of a
+  // million rows never holds an n x k matrix, and the rank test keeps the accuracy of an SVD of
+  // J (forming J^T J instead would square its condition number).
+  constexpr Eigen::Index kBlock = 4096;
+  using Jet = ceres::Jet<double, K>;
+  std::array<Jet, K> pj;
+  for (int i = 0; i < K; ++i)
+    pj[static_cast<std::size_t>(i)] = Jet(p[static_cast<std::size_t>(i)], i);
+  Eigen::MatrixXd stack(kBlock + k, k);  // R on top, then the next block of rows
+  Eigen::Index have = 0;                 // rows of R on top of the stack (0 before the first block)
   double rss = 0.0;
-  for (Eigen::Index row = 0; row < n; ++row) {
-    const double w = problem.weights.empty() ? 1.0 : problem.weights[static_cast<std::size_t>(row)];
-    const double sw = std::sqrt(w);
-    for (Eigen::Index c = 0; c < k; ++c)
-      j(row, c) = sw * full(row, free[static_cast<std::size_t>(c)]);
-    rss += w * r[static_cast<std::size_t>(row)] * r[static_cast<std::size_t>(row)];
+  for (Eigen::Index start = 0; start < n; start += kBlock) {
+    const Eigen::Index m = std::min(kBlock, n - start);
+    for (Eigen::Index i = 0; i < m; ++i) {
+      const auto row = static_cast<std::size_t>(start + i);
+      const double w = problem.weights.empty() ? 1.0 : problem.weights[row];
+      const double sw = std::sqrt(w);
+      const Jet res =
+          row_residual<L>(pj.data(), problem.rows[row], problem.target[row], problem.space);
+      for (Eigen::Index c = 0; c < k; ++c)
+        stack(have + i, c) = sw * res.v(free[static_cast<std::size_t>(c)]);
+      rss += w * r[row] * r[row];
+    }
+    if (!stack.topRows(have + m).allFinite()) {
+      out.message = "the Jacobian is not finite at the optimum";
+      return out;
+    }
+    const Eigen::HouseholderQR<Eigen::MatrixXd> qr(stack.topRows(have + m));
+    have = std::min(have + m, k);
+    stack.topRows(have) = qr.matrixQR().topRows(have).template triangularView<Eigen::Upper>();
   }
-  if (!j.allFinite()) {
-    out.message = "the Jacobian is not finite at the optimum";
-    return out;
-  }
+  const Eigen::MatrixXd j = stack.topRows(k);
   // Scale columns so the rank test is about directions, not units (A ~ 1e3, alpha ~ 0.3).
   Eigen::VectorXd scale = j.colwise().norm().transpose();
   std::string unidentified;
@@ -93,16 +114,24 @@ CovarianceResult covariance(const FitProblem<L>& problem, const std::vector<doub
   const double cond = sv(0) > 0.0 ? sv(k - 1) / sv(0) : 0.0;
   if (!unidentified.empty() || cond < 1e-10) {
     if (unidentified.empty()) {
-      // The weakest direction's largest components name the culprits.
-      const Eigen::VectorXd v = svd.matrixV().col(k - 1).cwiseAbs();
+      // The culprits are the parameters with a large share in the (near) null space of J: the
+      // length of each parameter's unit vector projected onto the span of the weak singular
+      // vectors. Unlike the components of a single weak vector, this does not depend on which
+      // basis the SVD picks when several directions are free (all rows at one N leave E, A and
+      // alpha with two free directions between them).
+      Eigen::VectorXd share = Eigen::VectorXd::Zero(k);
+      for (Eigen::Index d = 0; d < k; ++d)
+        if (d == k - 1 || sv(d) <= 1e-10 * sv(0)) share += svd.matrixV().col(d).cwiseAbs2();
       for (Eigen::Index c = 0; c < k; ++c)
-        if (v(c) > 0.3)
+        if (std::sqrt(share(c)) > 0.3)
           unidentified +=
               (unidentified.empty() ? "" : ", ") +
               problem.specs[static_cast<std::size_t>(free[static_cast<std::size_t>(c)])].name;
     }
-    out.message = "singular: the data do not identify " + unidentified + " (J^T J condition " +
-                  std::to_string(cond) + ")";
+    char shown[32];
+    std::snprintf(shown, sizeof shown, "%.3g", cond);
+    out.message = "singular: the data do not identify " + unidentified +
+                  " (smallest/largest singular value of the scaled Jacobian " + shown + ")";
     return out;
   }
   const double s2 = rss / static_cast<double>(n - k);

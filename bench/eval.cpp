@@ -1,0 +1,58 @@
+// Evaluation of Chinchilla over a large table, timed the way bench/eval_numpy.py times NumPy:
+// best of several repetitions, printed as JSON for bench/hoffmann_bench.py.
+//
+//   build-bench/bench/slfit_eval [ROWS] [REPEATS]
+//
+// Three timings: slfit::evaluate (domain checks, logs of the inputs, the formula), the formula on
+// inputs whose logs are already known (as inside a fit), and the floor: two logs and two exps per
+// row written directly with Eigen, which any evaluation of this law must pay.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <slfit/core/law.hpp>
+#include <slfit/detail/random.hpp>
+#include <slfit/laws/chinchilla.hpp>
+
+int main(int argc, char** argv) {
+  const long rows = argc > 1 ? std::atol(argv[1]) : 10'000'000;
+  const int repeats = argc > 2 ? std::atoi(argv[2]) : 5;
+  slfit::detail::Rng rng(1);
+  slfit::Array n(rows), d(rows);
+  for (long i = 0; i < rows; ++i) {  // log-uniform N in [1e7, 1e11], D in [1e9, 1e13]
+    n(i) = std::exp(rng.uniform(std::log(1e7), std::log(1e11)));
+    d(i) = std::exp(rng.uniform(std::log(1e9), std::log(1e13)));
+  }
+  slfit::Table t;
+  t.add_column("N", n);
+  t.add_column("D", d);
+  const std::vector<double> p = {1.81686, 482.00572, 2085.43420, 0.34781, 0.36585};
+
+  auto best_of = [&](auto&& job) {
+    double best = 1e300;
+    for (int r = 0; r < repeats; ++r) {
+      const auto t0 = std::chrono::steady_clock::now();
+      job();
+      best = std::min(best,
+                      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    }
+    return best;
+  };
+  double sink = 0.0;
+  const double evaluate =
+      best_of([&] { sink += slfit::evaluate<slfit::Chinchilla>(t, p)(rows / 2); });
+  const slfit::BoundInputs<slfit::Chinchilla> in(t, {});
+  const auto view = in.view();
+  const double formula =
+      best_of([&] { sink += slfit::Array(slfit::Chinchilla::formula(p.data(), view))(rows / 3); });
+  slfit::Array out(rows);
+  const double floor = best_of([&] {
+    out = (-p[3] * n.log()).exp() + (-p[4] * d.log()).exp();
+    sink += out(rows / 4);
+  });
+  std::printf(
+      "{\"rows\": %ld, \"repeats\": %d, \"evaluate_seconds\": %.6f, \"formula_seconds\": %.6f, "
+      "\"exp_log_seconds\": %.6f, \"checksum\": %.6g}\n",
+      rows, repeats, evaluate, formula, floor, sink);
+  return 0;
+}

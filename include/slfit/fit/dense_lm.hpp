@@ -1,0 +1,202 @@
+// A small dense Levenberg-Marquardt solver for the many local solves of a multi-start fit.
+//
+// Ceres is built for large sparse problems; a scaling law has a handful of parameters and a few
+// hundred rows, and then Ceres' per-row residual blocks and per-solve setup cost more than the
+// arithmetic. This solver works on the whole Jacobian at once (ResidualModel), forms the k x k
+// normal equations, and takes the same steps Ceres' LM would:
+//   - Huber's loss enters as row weights min(1, delta/|r|) on the Gauss-Newton model (Ceres' robust
+//     correction reduces to exactly this for Huber), while steps are accepted on the exact
+//     objective of the CLI contract;
+//   - damping lambda * diag(J^T W J), the diagonal clamped to [1e-6, 1e32] as in Ceres;
+//   - bounds by projection, with parameters held at a bound (and pushed outward by the gradient)
+//     left out of the step;
+//   - stopping on function, parameter and projected-gradient tolerances with Ceres' meanings.
+// The fitter polishes the best end points with Ceres, so the final answer is Ceres' own.
+#pragma once
+
+#include <Eigen/Cholesky>
+#include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "slfit/fit/residual_model.hpp"
+#include "slfit/fit/solve.hpp"
+
+namespace slfit {
+
+namespace detail {
+
+// Sum of w * rho(r) as in the CLI contract (delta <= 0: squared).
+inline double dense_objective(const Eigen::VectorXd& r, const Eigen::VectorXd& w, double delta) {
+  if (delta <= 0.0) return (w.array() * r.array().square()).sum();
+  const Eigen::ArrayXd a = r.array().abs();
+  return (w.array() * (a <= delta).select(0.5 * a.square(), delta * (a - 0.5 * delta))).sum();
+}
+
+// The contract's objective of residuals r with weights w.
+inline double contract_objective(Objective kind, double delta, const Eigen::VectorXd& r,
+                                 const Eigen::VectorXd& w) {
+  if (kind == Objective::kAbsolute) return (w.array() * r.array().abs()).sum();
+  return dense_objective(r, w, kind == Objective::kSquared ? 0.0 : delta);
+}
+
+}  // namespace detail
+
+// Solves from `internal` with Huber's delta (squared when delta <= 0).
+template <Law L>
+SolveOutcome solve_dense(const ResidualModel<L>& model, std::vector<double> internal, double delta,
+                         const SolveSettings& settings) {
+  const FitProblem<L>& problem = model.problem();
+  constexpr int K = L::kNumParameters;
+  const Eigen::Index n = model.rows();
+  SolveOutcome out;
+
+  std::vector<int> free;
+  for (int j = 0; j < K; ++j) {
+    const auto u = static_cast<std::size_t>(j);
+    if (problem.is_fixed[u]) continue;
+    free.push_back(j);
+    internal[u] = std::clamp(internal[u], problem.lower_internal[u], problem.upper_internal[u]);
+  }
+  const auto kf = static_cast<Eigen::Index>(free.size());
+  Eigen::VectorXd w = problem.weights.empty()
+                          ? Eigen::VectorXd::Ones(n)
+                          : Eigen::Map<const Eigen::VectorXd>(problem.weights.data(), n).eval();
+
+  typename ResidualModel<L>::Scratch scratch;
+  Eigen::VectorXd r, rn;
+  Eigen::MatrixXd jac, jn;
+  auto finish = [&](bool converged, std::string message) {
+    out.internal = internal;
+    out.converged = converged;
+    out.message = std::move(message);
+    Eigen::VectorXd rr;
+    out.finite = model.residuals(internal.data(), rr);
+    out.objective = out.finite ? detail::contract_objective(problem.objective, problem.delta, rr, w)
+                               : std::nan("");
+    if (!out.finite) out.converged = false;
+    return out;
+  };
+  if (!model.residuals_and_jacobian(internal.data(), r, jac, scratch)) {
+    out.internal = internal;
+    out.message = "the law or its derivatives are not finite at this start";
+    return out;
+  }
+  if (kf == 0) return finish(true, "every parameter is fixed");
+
+  const double scale = delta <= 0.0 ? 2.0 : 1.0;  // squared: F = sum w r^2, not half of it
+  double cost = detail::dense_objective(r, w, delta);
+  double lambda = 1e-4, nu = 2.0;
+  Eigen::MatrixXd jf(n, kf), h(kf, kf);
+  Eigen::MatrixXd wj(n, kf);
+  Eigen::VectorXd g(kf), omega(n), curv(n), step(kf);
+  std::vector<double> trial(internal);
+  while (out.iterations < settings.max_iterations) {
+    // Huber: rho'(r) = omega r with omega = min(1, delta/|r|) gives the exact gradient. For the
+    // curvature, rows in the linear part contribute rho'' = 0 once enough rows sit in the
+    // quadratic part to determine a step (Newton-like, far fewer iterations near the optimum);
+    // before that they contribute omega, as in Ceres' robust correction.
+    omega = w;
+    curv = w;
+    if (delta > 0.0) {
+      const Eigen::Index inside = (r.array().abs() <= delta).count();
+      for (Eigen::Index i = 0; i < n; ++i) {
+        const double a = std::abs(r(i));
+        if (a <= delta) continue;
+        omega(i) *= delta / a;
+        curv(i) = inside >= kf ? 0.0 : omega(i);
+      }
+    }
+    for (Eigen::Index c = 0; c < kf; ++c) jf.col(c) = jac.col(free[static_cast<std::size_t>(c)]);
+    wj = curv.asDiagonal() * jf;
+    g.noalias() = scale * jf.transpose().lazyProduct(omega.cwiseProduct(r));
+    h.noalias() = scale * jf.transpose().lazyProduct(wj);
+
+    // Parameters at a bound that the gradient pushes outward stay put this iteration.
+    std::vector<Eigen::Index> moving;
+    double gmax = 0.0;
+    for (Eigen::Index c = 0; c < kf; ++c) {
+      const auto u = static_cast<std::size_t>(free[static_cast<std::size_t>(c)]);
+      const double x = internal[u], lo = problem.lower_internal[u], hi = problem.upper_internal[u];
+      const bool held = (x <= lo && g(c) > 0.0) || (x >= hi && g(c) < 0.0);
+      if (!held) {
+        moving.push_back(c);
+        gmax = std::max(gmax, std::abs(g(c)));
+      }
+    }
+    if (moving.empty() || gmax <= settings.gradient_tolerance)
+      return finish(true, "gradient tolerance reached");
+    const auto km = static_cast<Eigen::Index>(moving.size());
+    Eigen::MatrixXd hm(km, km);
+    Eigen::VectorXd gm(km);
+    for (Eigen::Index a = 0; a < km; ++a) {
+      gm(a) = g(moving[static_cast<std::size_t>(a)]);
+      for (Eigen::Index b = 0; b < km; ++b)
+        hm(a, b) = h(moving[static_cast<std::size_t>(a)], moving[static_cast<std::size_t>(b)]);
+    }
+
+    bool accepted = false;
+    while (!accepted && out.iterations < settings.max_iterations) {
+      ++out.iterations;
+      Eigen::MatrixXd damped = hm;
+      for (Eigen::Index a = 0; a < km; ++a)
+        damped(a, a) += lambda * std::clamp(hm(a, a), 1e-6, 1e32);
+      const Eigen::LDLT<Eigen::MatrixXd> ldlt(damped);
+      Eigen::VectorXd dm = ldlt.solve(-gm);
+      step.setZero();
+      if (ldlt.info() == Eigen::Success && dm.allFinite()) {
+        for (Eigen::Index a = 0; a < km; ++a) step(moving[static_cast<std::size_t>(a)]) = dm(a);
+      }
+      double xnorm = 0.0, snorm = 0.0;
+      trial = internal;
+      for (Eigen::Index c = 0; c < kf; ++c) {
+        const auto u = static_cast<std::size_t>(free[static_cast<std::size_t>(c)]);
+        trial[u] =
+            std::clamp(internal[u] + step(c), problem.lower_internal[u], problem.upper_internal[u]);
+        step(c) = trial[u] - internal[u];
+        xnorm += internal[u] * internal[u];
+        snorm += step(c) * step(c);
+      }
+      if (std::sqrt(snorm) <=
+          settings.parameter_tolerance * (std::sqrt(xnorm) + settings.parameter_tolerance)) {
+        return finish(true, "parameter tolerance reached");
+      }
+      const double predicted = -(g.dot(step) + 0.5 * step.dot(h * step));
+      if (predicted > 0.0 && model.residuals_and_jacobian(trial.data(), rn, jn, scratch)) {
+        const double trial_cost = detail::dense_objective(rn, w, delta);
+        const double rho = (cost - trial_cost) / predicted;
+        if (rho > 1e-3) {
+          accepted = true;
+          const double change = cost - trial_cost;
+          internal.swap(trial);
+          r.swap(rn);
+          jac.swap(jn);
+          cost = trial_cost;
+          lambda *= std::max(1.0 / 3.0, 1.0 - std::pow(2.0 * rho - 1.0, 3));
+          nu = 2.0;
+          if (change <= settings.function_tolerance * cost)
+            return finish(true, "function tolerance reached");
+          break;
+        }
+      }
+      lambda *= nu;
+      nu *= 2.0;
+      if (lambda > 1e32) return finish(true, "no step reduces the objective further");
+    }
+  }
+  return finish(false, "maximum number of iterations reached");
+}
+
+// Solves the problem's own objective (absolute by Huber continuation) from `internal`.
+template <Law L>
+SolveOutcome solve_dense_from(const ResidualModel<L>& model, const std::vector<double>& internal,
+                              const SolveSettings& settings) {
+  return solve_objective(model.problem(), internal,
+                         [&](const std::vector<double>& x, double delta) {
+                           return solve_dense(model, x, delta, settings);
+                         });
+}
+
+}  // namespace slfit

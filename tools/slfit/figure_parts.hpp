@@ -1,0 +1,220 @@
+// Pieces of the --plot figures: legend numbers, axis labels with units, sweeps, the choice of the
+// x axis, and how curves are grouped and coloured (see figures.hpp).
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "plot.hpp"
+#include "slfit/slfit.hpp"
+
+namespace slfit::tool {
+
+// A number for a legend: 7e9 -> "7B" for counts (N, D, C), else compact %g.
+inline std::string short_number(const std::string& name, double v) {
+  if ((name == "N" || name == "D" || name == "N_eff" || name == "tokens") && v >= 1e3) {
+    static const std::pair<double, const char*> kUnits[] = {
+        {1e12, "T"}, {1e9, "B"}, {1e6, "M"}, {1e3, "K"}};
+    for (const auto& [scale, unit] : kUnits) {
+      if (v >= scale) return fmt::format("{:.3g}{}", v / scale, unit);
+    }
+  }
+  std::string s = fmt::format("{:.4g}", v);
+  // 1e+09 -> 1e9
+  const auto e = s.find("e+");
+  if (e != std::string::npos) {
+    std::string exp = s.substr(e + 2);
+    exp.erase(0, std::min(exp.find_first_not_of('0'), exp.size() - 1));
+    s = s.substr(0, e) + "e" + exp;
+  }
+  return s;
+}
+
+// An axis label with units: "training tokens D", "training compute C (FLOP)", ...
+inline std::string input_label(const std::string& name, const std::string& meaning = "") {
+  if (name == "N") return "parameters N";
+  if (name == "D") return "training tokens D";
+  if (name == "C") return "training compute C (FLOP)";
+  if (name == "loss") return "target loss (nats/token)";
+  if (name == "qid") return "QiD (nats/token)";
+  if (name == "G") return "group size G (elements)";
+  if (name == "B") return "block size B (elements)";
+  if (name == "P" || name.rfind("P_", 0) == 0) {
+    return (meaning.empty() ? std::string("bit width") : meaning) + " " + name;
+  }
+  return meaning.empty() ? name : meaning + " " + name;
+}
+
+// What a law's value is, with units.
+inline std::string value_label(const std::string& law) {
+  if (law == "qid") return "QiD: loss increase from quantization (nats/token)";
+  if (law == "kumar-ptq") return "PTQ loss degradation delta_PTQ (nats/token)";
+  if (law == "qat-group") return "QAT loss gap delta_p (nats/token)";
+  return "loss (nats/token)";
+}
+
+inline bool spans_decades(const std::vector<double>& v, double ratio = 20.0) {
+  double lo = kInf, hi = -kInf;
+  for (double x : v) {
+    if (!std::isfinite(x)) continue;
+    if (x <= 0) return false;
+    lo = std::min(lo, x);
+    hi = std::max(hi, x);
+  }
+  return lo <= hi && hi / lo >= ratio;
+}
+
+inline std::vector<double> distinct(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  return v;
+}
+
+// Where the legend goes: top left over curves that rise, top right over curves that fall.
+inline std::string key_place(const std::vector<plot::Series>& curves) {
+  int rising = 0;
+  for (const auto& c : curves) {
+    double first = std::nan(""), last = std::nan("");
+    for (double v : c.y) {
+      if (!std::isfinite(v)) continue;
+      if (std::isnan(first)) first = v;
+      last = v;
+    }
+    if (std::isfinite(first)) rising += last > first ? 1 : -1;
+  }
+  return rising > 0 ? "top left" : "top right";
+}
+
+// `n` points from lo to hi, log-spaced where `log`.
+inline std::vector<double> sweep(double lo, double hi, bool log, int n = 80) {
+  std::vector<double> out;
+  for (int i = 0; i < n; ++i) {
+    const double t = static_cast<double>(i) / (n - 1);
+    out.push_back(log ? lo * std::pow(hi / lo, t) : lo + (hi - lo) * t);
+  }
+  return out;
+}
+
+// The input drawn along x: D where present and as varied as any, else the most varied input.
+inline std::size_t pick_x(const std::vector<std::string>& names,
+                          const std::vector<std::vector<double>>& values, bool prefer_d) {
+  std::size_t best = 0, best_count = 0;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const std::size_t c = distinct(values[i]).size();
+    if (c > best_count) best = i, best_count = c;
+  }
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == "D" && (prefer_d || distinct(values[i]).size() == best_count)) return i;
+  }
+  return best;
+}
+
+// The law at one point, or NaN where it is not defined there.
+inline double law_at(const LawEntry& law, const std::vector<double>& p,
+                     const std::vector<std::string>& names, const std::vector<double>& v) {
+  Table t("<plot>");
+  for (std::size_t i = 0; i < names.size(); ++i) t.add_column(names[i], Array::Constant(1, v[i]));
+  try {
+    return law.evaluate(t, p, {})(0);
+  } catch (const std::exception&) {
+    return std::nan("");
+  }
+}
+
+// Colours for curves keyed by the values of the other inputs: a legend colour per combination
+// (up to ten); beyond that, where two inputs vary (N and bits, say), a colour per value of the
+// first and a dash and point type per value of the second, each with its own legend entry;
+// else a palette over the first varying input.
+struct Grouping {
+  std::vector<std::vector<double>> keys;  // distinct combinations, sorted
+  std::vector<std::string> labels;
+  bool palette = false;
+  std::size_t palette_input = 0;  // index into `others`
+  bool two_way = false;
+  std::size_t first = 0, second = 0;  // indices into `others`
+  std::vector<double> first_values, second_values;
+  std::vector<plot::Series> legend;  // the entries of a two-way legend
+};
+
+constexpr int kPointTypes[] = {7, 5, 9, 11, 13};
+
+inline Grouping group_by(const std::vector<std::string>& others,
+                         const std::vector<std::vector<double>>& rows) {
+  Grouping g;
+  g.keys = rows;
+  std::sort(g.keys.begin(), g.keys.end());
+  g.keys.erase(std::unique(g.keys.begin(), g.keys.end()), g.keys.end());
+  std::vector<bool> varies(others.size(), false);
+  for (const auto& k : g.keys)
+    for (std::size_t i = 0; i < others.size(); ++i) varies[i] = varies[i] || k[i] != g.keys[0][i];
+  for (const auto& k : g.keys) {
+    std::vector<std::string> parts;
+    for (std::size_t i = 0; i < others.size(); ++i) {
+      if (varies[i] || g.keys.size() == 1) {
+        parts.push_back(others[i] + "=" + short_number(others[i], k[i]));
+      }
+    }
+    g.labels.push_back(detail::join(parts));
+  }
+  std::vector<std::size_t> varying;
+  for (std::size_t i = 0; i < others.size(); ++i)
+    if (varies[i]) varying.push_back(i);
+  if (!varying.empty()) g.palette_input = varying[0];
+  if (g.keys.size() <= static_cast<std::size_t>(plot::kColors)) return g;
+  if (varying.size() == 2) {
+    g.first = varying[0], g.second = varying[1];
+    for (const auto& k : g.keys) {
+      g.first_values.push_back(k[g.first]);
+      g.second_values.push_back(k[g.second]);
+    }
+    g.first_values = distinct(g.first_values), g.second_values = distinct(g.second_values);
+    g.two_way = g.first_values.size() <= static_cast<std::size_t>(plot::kColors) &&
+                g.second_values.size() <= 5;
+  }
+  g.palette = !g.two_way;
+  if (g.two_way) {
+    for (std::size_t j = 0; j < g.first_values.size(); ++j) {
+      plot::Series e;
+      e.key_only = true, e.color = static_cast<int>(j);
+      e.title = others[g.first] + "=" + short_number(others[g.first], g.first_values[j]);
+      g.legend.push_back(e);
+    }
+    for (std::size_t j = 0; j < g.second_values.size(); ++j) {
+      plot::Series e;
+      e.key_only = true, e.color = -1, e.style = plot::Style::kLinesPoints;
+      e.dash = 1 + static_cast<int>(j), e.point = kPointTypes[j];
+      e.title = others[g.second] + "=" + short_number(others[g.second], g.second_values[j]);
+      g.legend.push_back(e);
+    }
+  }
+  return g;
+}
+
+inline std::size_t key_index(const Grouping& g, const std::vector<double>& key) {
+  return static_cast<std::size_t>(std::lower_bound(g.keys.begin(), g.keys.end(), key) -
+                                  g.keys.begin());
+}
+
+inline std::size_t position(const std::vector<double>& v, double x) {
+  return static_cast<std::size_t>(std::find(v.begin(), v.end(), x) - v.begin());
+}
+
+// The colour of key k's series; in a two-way grouping also its dash and point type (an open
+// circle, point type 6, stays open).
+inline void colour(plot::Series& s, const Grouping& g, std::size_t k) {
+  if (g.two_way) {
+    s.color = static_cast<int>(position(g.first_values, g.keys[k][g.first]));
+    const std::size_t j = position(g.second_values, g.keys[k][g.second]);
+    s.dash = 1 + static_cast<int>(j);
+    if (s.point != 6) s.point = kPointTypes[j];
+  } else if (g.palette) {
+    s.color = -2;
+    s.cb = g.keys[k].empty() ? 0.0 : g.keys[k][g.palette_input];
+  } else {
+    s.color = static_cast<int>(k);
+  }
+}
+
+}  // namespace slfit::tool
