@@ -348,8 +348,7 @@ TEST_CASE("edge: an all-NaN column is an error that names the file, line and col
                     Contains("column 'N' of table 'edge.csv' has a non-finite value at row 1"));
 }
 
-TEST_CASE("edge: skip_nonpositive leaves out nonpositive targets, never NaN ones",
-          "[edge]") {
+TEST_CASE("edge: skip_nonpositive leaves out nonpositive targets, never NaN ones", "[edge]") {
   // NaN > 0 is false, so a filter written as "keep y > 0" would drop NaN rows as if they were
   // nonpositive and list them in dropped_rows; a NaN target is bad data and must be an error.
   Table t = simulated(logspace(1e7, 1e10, 6), logspace(1e8, 1e12, 6));
