@@ -5,6 +5,7 @@ set -u
 slfit=$1
 data=$2
 work=$3
+cli_doc="$(cd "$(dirname "$0")/../.." && pwd)/docs/cli.md"
 rm -rf "$work"
 mkdir -p "$work"
 cd "$work" || exit 1
@@ -388,6 +389,13 @@ for c in laws fit compare predict optimal simulate demo; do
     && ok || bad "slfit $c --help shows no example"
 done
 "$slfit" --help | grep -q "slfit demo" && ok || bad "slfit --help"
+# docs/cli.md is the reference: every option that a subcommand's --help lists is documented there.
+for c in laws fit compare predict optimal simulate demo; do
+  for opt in $("$slfit" "$c" --help 2>&1 | grep -oE '^ +(-[a-z], )?--[a-z][a-z0-9-]*' | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u); do
+    [ "$opt" = "--help" ] && continue
+    grep -qF -- "$opt" "$cli_doc" && ok || bad "docs/cli.md does not document slfit $c $opt"
+  done
+done
 expect_error 2 "did you mean '--data'" -- fit --law chinchilla --dat sim.csv
 expect_error 2 "did you mean '--json'" -- predict --law chinchilla --preset hoffmann2022 --at N=1e9 --at D=1e10 --jsn
 expect_error 2 "unknown command 'fti' (did you mean 'fit'?)" -- fti --law chinchilla
