@@ -30,8 +30,11 @@ for target in csv expression; do
     expression) max_len=16384 ;;  # long enough for chains of thousands of operators
   esac
   echo "fuzz: $target for ${seconds} s"
+  # Seed folders that exist (git keeps no empty folder, and libFuzzer stops on a missing one).
+  seeds=("fuzz/corpus/$target")
+  [ -d "fuzz/regressions/$target" ] && seeds+=("fuzz/regressions/$target")
   # shellcheck disable=SC2086
-  if ! "$dir/fuzz/${target}_fuzzer" "$work" "fuzz/corpus/$target" "fuzz/regressions/$target" \
+  if ! "$dir/fuzz/${target}_fuzzer" "$work" "${seeds[@]}" \
       -max_total_time="$seconds" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 \
       -malloc_limit_mb=2048 -dict="fuzz/$target.dict" -artifact_prefix="$artifacts" \
       -print_final_stats=1 \
