@@ -3,9 +3,10 @@
 //
 //   build-bench/bench/slfit_eval [ROWS] [REPEATS]
 //
-// Three timings: slfit::evaluate (domain checks, logs of the inputs, the formula), the formula on
+// Five timings: slfit::evaluate (domain checks, logs of the inputs, the formula) on one thread and
+// on all cores, evaluate_into (the same into a reused result array) on all cores, the formula on
 // inputs whose logs are already known (as inside a fit), and the floor: two logs and two exps per
-// row written directly with Eigen, which any evaluation of this law must pay.
+// row written directly with Eigen on one thread, which any evaluation of this law must pay.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -13,6 +14,7 @@
 #include <slfit/core/law.hpp>
 #include <slfit/detail/random.hpp>
 #include <slfit/laws/chinchilla.hpp>
+#include <thread>
 
 int main(int argc, char** argv) {
   const long rows = argc > 1 ? std::atol(argv[1]) : 10'000'000;
@@ -40,7 +42,14 @@ int main(int argc, char** argv) {
   };
   double sink = 0.0;
   const double evaluate =
-      best_of([&] { sink += slfit::evaluate<slfit::Chinchilla>(t, p)(rows / 2); });
+      best_of([&] { sink += slfit::evaluate<slfit::Chinchilla>(t, p, {}, 1)(rows / 2); });
+  const double evaluate_all =
+      best_of([&] { sink += slfit::evaluate<slfit::Chinchilla>(t, p, {}, 0)(rows / 2); });
+  slfit::Array reused;
+  const double evaluate_into_all = best_of([&] {
+    slfit::evaluate_into<slfit::Chinchilla>(t, p, reused, {}, 0);
+    sink += reused(rows / 2);
+  });
   const slfit::BoundInputs<slfit::Chinchilla> in(t, {});
   const auto view = in.view();
   const double formula =
@@ -51,8 +60,10 @@ int main(int argc, char** argv) {
     sink += out(rows / 4);
   });
   std::printf(
-      "{\"rows\": %ld, \"repeats\": %d, \"evaluate_seconds\": %.6f, \"formula_seconds\": %.6f, "
-      "\"exp_log_seconds\": %.6f, \"checksum\": %.6g}\n",
-      rows, repeats, evaluate, formula, floor, sink);
+      "{\"rows\": %ld, \"repeats\": %d, \"threads\": %u, \"evaluate_seconds\": %.6f, "
+      "\"evaluate_all_cores_seconds\": %.6f, \"evaluate_into_all_cores_seconds\": %.6f, "
+      "\"formula_seconds\": %.6f, \"exp_log_seconds\": %.6f, \"checksum\": %.6g}\n",
+      rows, repeats, std::thread::hardware_concurrency(), evaluate, evaluate_all, evaluate_into_all,
+      formula, floor, sink);
   return 0;
 }

@@ -46,13 +46,21 @@ slfit::FitOptions hoffmann_options() {
 
 const std::vector<double> kParams = {1.81686, 482.00572, 2085.43420, 0.34781, 0.36585};
 
-// evaluate<Chinchilla> on a table: column lookup, domain checks, logs of N and D, the formula.
+// evaluate<Chinchilla> on a table: column lookup, domain checks, logs of N and D, the formula;
+// on 1 or 2 threads (tables under slfit::kParallelRows rows stay on one).
 void BM_Evaluate(benchmark::State& state) {
   const slfit::Table t = chinchilla_table(state.range(0));
-  for (auto _ : state) benchmark::DoNotOptimize(slfit::evaluate<slfit::Chinchilla>(t, kParams));
+  const auto threads = static_cast<int>(state.range(1));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(slfit::evaluate<slfit::Chinchilla>(t, kParams, {}, threads));
   state.SetItemsProcessed(state.iterations() * t.rows());
 }
-BENCHMARK(BM_Evaluate)->RangeMultiplier(10)->Range(100, 10'000'000)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Evaluate)
+    ->Apply([](benchmark::internal::Benchmark* b) {
+      for (int threads : {1, 2})
+        for (long rows = 100; rows <= 10'000'000; rows *= 10) b->Args({rows, threads});
+    })
+    ->Unit(benchmark::kMicrosecond);
 
 // The formula alone, with logs of the inputs computed once (as inside a fit).
 void BM_FormulaWithLogs(benchmark::State& state) {

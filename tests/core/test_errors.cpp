@@ -96,6 +96,9 @@ TEST_CASE("errors: csv.binary", "[errors][csv]") {
   CHECK_ERROR(
       parse_csv(text, "x.bin"), DataError,
       Contains("'x.bin' is not a CSV file") && Contains("binary data") && Contains("line 3"));
+  // Without a NUL byte, the first control byte gives it away.
+  CHECK_ERROR(parse_csv(std::string("N,loss\n1,2\n\x03\x04zz"), "x.bin"), DataError,
+              Contains("'x.bin' is not a CSV file") && Contains("control byte 0x03 at line 3"));
 }
 
 TEST_CASE("errors: csv.long-line", "[errors][csv]") {

@@ -223,6 +223,13 @@ TEST_CASE("edge: all rows at one N leave A and alpha unidentified, and the fit s
   CHECK_THAT(r.covariance_message, !Contains("beta") && !Contains(", B"));
   for (double se : r.standard_errors) CHECK(std::isnan(se));
   CHECK_THAT(slfit::full_report(r), Contains("standard errors unavailable: singular"));
+  // ... and names the parameters it cannot vouch for, in the result and in the report.
+  CHECK(r.unidentified == std::vector<std::string>{"E", "A", "alpha"});
+  CHECK_FALSE(r.identified("alpha"));
+  CHECK(r.identified("beta"));
+  CHECK_THAT(slfit::full_report(r), Contains("not identified: E, A, alpha -- the data do not "
+                                             "determine them"));
+  CHECK_THAT(slfit::full_report(r), Contains("not identified\n"));
   // The identified combination is still right: the predictions match the data.
   const Eigen::ArrayXd pred = slfit::evaluate<Chinchilla>(t, r.parameters);
   CHECK(((pred / t.column("loss")).log().abs() < 0.01).all());
@@ -234,6 +241,7 @@ TEST_CASE("edge: all rows at one N leave A and alpha unidentified, and the fit s
   const FitResult f = slfit::fit<Chinchilla>(t, fixed);
   no_silent_nan(f);
   CHECK(f.covariance_ok);
+  CHECK(f.unidentified.empty());
   CHECK(std::isfinite(f.standard_error("A")));
 }
 

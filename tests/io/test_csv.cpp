@@ -156,6 +156,19 @@ TEST_CASE("csv: structural errors", "[csv]") {
                       Contains("x.csv:2: field 2: unexpected character '3' after a closing quote"));
   REQUIRE_THROWS_WITH(parse_csv(std::string("a,b\n1,2\n3,\0\n", 12), "x.csv"),
                       "'x.csv' is not a CSV file: it contains binary data (NUL byte at line 3)");
+  // Binary data without any NUL byte: refused by its control bytes, with the line of the first.
+  REQUIRE_THROWS_WITH(parse_csv("a,b\n1,2\n\x1f\x8b\x08\x08gz\n", "x.csv.gz"),
+                      "'x.csv.gz' is not a CSV file: it contains binary data (control byte 0x1F "
+                      "at line 3)");
+  REQUIRE_THROWS_WITH(parse_csv("a,b\n1,2\x7f\n", "x.csv"),
+                      Contains("control byte 0x7F at line 2"));
+  // Tabs, carriage returns, form feeds are text; so is a control character chosen as delimiter.
+  CHECK(parse_csv("a\tb\r\n1\t2\f\r\n", "x.tsv", {.delimiter = '\t'}).rows() == 1);
+  CHECK(parse_csv("a\x1f"
+                  "b\n1\x1f"
+                  "2\n",
+                  "x.usv", {.delimiter = '\x1f'})
+            .column("b")(0) == 2.0);
   const std::string huge = "a\n1\n" + std::string((1 << 20) + 1, '7') + "\n";
   REQUIRE_THROWS_WITH(parse_csv(huge, "x.csv"),
                       "x.csv:3: line longer than 1048576 characters; is this a CSV file?");

@@ -162,6 +162,14 @@ check_json tgt.json "j['objective']['kind']=='huber' and j['objective']['delta']
 "$slfit" fit --law chinchilla --data sim.csv --objective absolute --json >abs.json && ok || bad "absolute"
 check_json abs.json "j['objective']['kind']=='absolute' and j['converged']"
 "$slfit" fit --law chinchilla --data sim.csv >report.txt && grep -q "^alpha" report.txt && ok || bad "report"
+check_json fit.json "j['unidentified']==[]"
+# All rows at one N: E, A and alpha cannot be told apart, and the tool says so instead of inventing them.
+"$slfit" simulate --law chinchilla --preset hoffmann2022 --at N=1e9 --at D=1e9,3e9,1e10,3e10,1e11,3e11 \
+  --noise 0.002 --noise-kind multiplicative --seed 4 >oneN.csv
+"$slfit" fit --law chinchilla --data oneN.csv --json >oneN.json && ok || bad "fit at one N"
+check_json oneN.json "j['unidentified']==['E','A','alpha'] and not j['covariance_ok'] and j['standard_errors']['alpha'] is None"
+"$slfit" fit --law chinchilla --data oneN.csv >oneN.txt && grep -q "^not identified: E, A, alpha" oneN.txt \
+  && grep -q "^alpha .*not identified" oneN.txt && ok || bad "one-N report names the unidentified parameters"
 
 # Per-group fits: QiD one bit width at a time (gamma fixed: at one P, k and P^gamma are one factor).
 "$slfit" simulate --law qid --preset ouyang2024 --at N=1.6e8,4e8,1e9,2.8e9,6.9e9,1.2e10 \

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "slfit/slfit.hpp"
+#include "slfit/laws/registry.hpp"
 
 namespace slfit::tool {
 

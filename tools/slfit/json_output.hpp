@@ -50,6 +50,7 @@ inline nlohmann::ordered_json fit_json(const FitResult& r) {
   j["fixed"] = fixed;
   if (!r.dropped_rows.empty()) j["dropped_rows"] = r.dropped_rows;
   j["covariance_ok"] = r.covariance_ok;
+  j["unidentified"] = r.unidentified;
   if (!r.covariance_message.empty()) j["covariance_message"] = r.covariance_message;
   if (r.covariance_ok) {
     // In parameter order; lets a later --fix-from carry this fit's uncertainty forward.

@@ -17,6 +17,7 @@
 #include <Eigen/Cholesky>
 #include <Eigen/Core>
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -28,11 +29,20 @@ namespace slfit {
 
 namespace detail {
 
-// Sum of w * rho(r) as in the CLI contract (delta <= 0: squared).
+// Sum of w * rho(r) as in the CLI contract (delta <= 0: squared). One pass, nothing allocated:
+// it runs after every trial step.
 inline double dense_objective(const Eigen::VectorXd& r, const Eigen::VectorXd& w, double delta) {
-  if (delta <= 0.0) return (w.array() * r.array().square()).sum();
-  const Eigen::ArrayXd a = r.array().abs();
-  return (w.array() * (a <= delta).select(0.5 * a.square(), delta * (a - 0.5 * delta))).sum();
+  const Eigen::Index n = r.size();
+  double sum = 0.0;
+  if (delta <= 0.0) {
+    for (Eigen::Index i = 0; i < n; ++i) sum += w(i) * r(i) * r(i);
+    return sum;
+  }
+  for (Eigen::Index i = 0; i < n; ++i) {
+    const double a = std::abs(r(i));
+    sum += w(i) * (a <= delta ? 0.5 * a * a : delta * (a - 0.5 * delta));
+  }
+  return sum;
 }
 
 // The contract's objective of residuals r with weights w.
@@ -53,14 +63,14 @@ SolveOutcome solve_dense(const ResidualModel<L>& model, std::vector<double> inte
   const Eigen::Index n = model.rows();
   SolveOutcome out;
 
-  std::vector<int> free;
+  std::array<Eigen::Index, K> free{};
+  Eigen::Index kf = 0;
   for (int j = 0; j < K; ++j) {
     const auto u = static_cast<std::size_t>(j);
     if (problem.is_fixed[u]) continue;
-    free.push_back(j);
+    free[static_cast<std::size_t>(kf++)] = j;
     internal[u] = std::clamp(internal[u], problem.lower_internal[u], problem.upper_internal[u]);
   }
-  const auto kf = static_cast<Eigen::Index>(free.size());
   Eigen::VectorXd w = problem.weights.empty()
                           ? Eigen::VectorXd::Ones(n)
                           : Eigen::Map<const Eigen::VectorXd>(problem.weights.data(), n).eval();
@@ -68,15 +78,13 @@ SolveOutcome solve_dense(const ResidualModel<L>& model, std::vector<double> inte
   typename ResidualModel<L>::Scratch scratch;
   Eigen::VectorXd r, rn;
   Eigen::MatrixXd jac, jn;
+  // `r` always holds the residuals at `internal`, so the end point needs no extra evaluation.
   auto finish = [&](bool converged, std::string message) {
     out.internal = internal;
     out.converged = converged;
     out.message = std::move(message);
-    Eigen::VectorXd rr;
-    out.finite = model.residuals(internal.data(), rr);
-    out.objective = out.finite ? detail::contract_objective(problem.objective, problem.delta, rr, w)
-                               : std::nan("");
-    if (!out.finite) out.converged = false;
+    out.finite = true;
+    out.objective = detail::contract_objective(problem.objective, problem.delta, r, w);
     return out;
   };
   if (!model.residuals_and_jacobian(internal.data(), r, jac, scratch)) {
@@ -89,48 +97,59 @@ SolveOutcome solve_dense(const ResidualModel<L>& model, std::vector<double> inte
   const double scale = delta <= 0.0 ? 2.0 : 1.0;  // squared: F = sum w r^2, not half of it
   double cost = detail::dense_objective(r, w, delta);
   double lambda = 1e-4, nu = 2.0;
-  Eigen::MatrixXd jf(n, kf), h(kf, kf);
   Eigen::MatrixXd wj(n, kf);
-  Eigen::VectorXd g(kf), omega(n), curv(n), step(kf);
+  Eigen::VectorXd omega(n), curv(n), wr(n);
+  // Every buffer is sized here and reused: an iteration allocates nothing (a bootstrap runs
+  // thousands of short solves). Eigen reuses storage when an assignment or resize keeps the size.
+  Eigen::MatrixXd h(kf, kf), hm(kf, kf), damped(kf, kf);
+  Eigen::VectorXd g(kf), gm(kf), dm(kf), step(kf), hs(kf);
+  Eigen::LDLT<Eigen::MatrixXd> ldlt(kf);
+  std::array<Eigen::Index, K> moving{};
   std::vector<double> trial(internal);
   while (out.iterations < settings.max_iterations) {
     // Huber: rho'(r) = omega r with omega = min(1, delta/|r|) gives the exact gradient. For the
     // curvature, rows in the linear part contribute rho'' = 0 once enough rows sit in the
     // quadratic part to determine a step (Newton-like, far fewer iterations near the optimum);
     // before that they contribute omega, as in Ceres' robust correction.
-    omega = w;
-    curv = w;
     if (delta > 0.0) {
+      omega = w.array() * (delta / r.array().abs()).min(1.0);  // |r| = 0 gives inf, then 1
       const Eigen::Index inside = (r.array().abs() <= delta).count();
-      for (Eigen::Index i = 0; i < n; ++i) {
-        const double a = std::abs(r(i));
-        if (a <= delta) continue;
-        omega(i) *= delta / a;
-        curv(i) = inside >= kf ? 0.0 : omega(i);
+      if (inside >= kf) {
+        curv = (r.array().abs() <= delta).select(w, 0.0);
+      } else {
+        curv = omega;
       }
+    } else {
+      omega = w;
+      curv = w;
     }
-    for (Eigen::Index c = 0; c < kf; ++c) jf.col(c) = jac.col(free[static_cast<std::size_t>(c)]);
-    wj = curv.asDiagonal() * jf;
-    g.noalias() = scale * jf.transpose().lazyProduct(omega.cwiseProduct(r));
-    h.noalias() = scale * jf.transpose().lazyProduct(wj);
+    // g = J^T (omega r) and the lower triangle of H = J^T diag(curv) J, column by column: each
+    // entry is one vectorized dot product over the rows.
+    wr = omega.cwiseProduct(r);
+    for (Eigen::Index c = 0; c < kf; ++c) {
+      const auto col = jac.col(free[static_cast<std::size_t>(c)]);
+      wj.col(c) = curv.cwiseProduct(col);
+      g(c) = scale * col.dot(wr);
+      for (Eigen::Index a = 0; a <= c; ++a)
+        h(c, a) = h(a, c) = scale * jac.col(free[static_cast<std::size_t>(a)]).dot(wj.col(c));
+    }
 
     // Parameters at a bound that the gradient pushes outward stay put this iteration.
-    std::vector<Eigen::Index> moving;
+    Eigen::Index km = 0;
     double gmax = 0.0;
     for (Eigen::Index c = 0; c < kf; ++c) {
       const auto u = static_cast<std::size_t>(free[static_cast<std::size_t>(c)]);
       const double x = internal[u], lo = problem.lower_internal[u], hi = problem.upper_internal[u];
       const bool held = (x <= lo && g(c) > 0.0) || (x >= hi && g(c) < 0.0);
       if (!held) {
-        moving.push_back(c);
+        moving[static_cast<std::size_t>(km++)] = c;
         gmax = std::max(gmax, std::abs(g(c)));
       }
     }
-    if (moving.empty() || gmax <= settings.gradient_tolerance)
+    if (km == 0 || gmax <= settings.gradient_tolerance)
       return finish(true, "gradient tolerance reached");
-    const auto km = static_cast<Eigen::Index>(moving.size());
-    Eigen::MatrixXd hm(km, km);
-    Eigen::VectorXd gm(km);
+    hm.resize(km, km);
+    gm.resize(km);
     for (Eigen::Index a = 0; a < km; ++a) {
       gm(a) = g(moving[static_cast<std::size_t>(a)]);
       for (Eigen::Index b = 0; b < km; ++b)
@@ -140,11 +159,12 @@ SolveOutcome solve_dense(const ResidualModel<L>& model, std::vector<double> inte
     bool accepted = false;
     while (!accepted && out.iterations < settings.max_iterations) {
       ++out.iterations;
-      Eigen::MatrixXd damped = hm;
+      damped = hm;
       for (Eigen::Index a = 0; a < km; ++a)
         damped(a, a) += lambda * std::clamp(hm(a, a), 1e-6, 1e32);
-      const Eigen::LDLT<Eigen::MatrixXd> ldlt(damped);
-      Eigen::VectorXd dm = ldlt.solve(-gm);
+      ldlt.compute(damped);
+      dm = ldlt.solve(gm);
+      dm = -dm;
       step.setZero();
       if (ldlt.info() == Eigen::Success && dm.allFinite()) {
         for (Eigen::Index a = 0; a < km; ++a) step(moving[static_cast<std::size_t>(a)]) = dm(a);
@@ -163,7 +183,8 @@ SolveOutcome solve_dense(const ResidualModel<L>& model, std::vector<double> inte
           settings.parameter_tolerance * (std::sqrt(xnorm) + settings.parameter_tolerance)) {
         return finish(true, "parameter tolerance reached");
       }
-      const double predicted = -(g.dot(step) + 0.5 * step.dot(h * step));
+      hs.noalias() = h * step;
+      const double predicted = -(g.dot(step) + 0.5 * step.dot(hs));
       if (predicted > 0.0 && model.residuals_and_jacobian(trial.data(), rn, jn, scratch)) {
         const double trial_cost = detail::dense_objective(rn, w, delta);
         const double rho = (cost - trial_cost) / predicted;

@@ -208,6 +208,7 @@ FitResult fit_from_starts(const FitProblem<L>& problem,
   result.covariance = cov.covariance;
   result.covariance_ok = cov.ok;
   result.covariance_message = cov.message;
+  result.unidentified = cov.unidentified;
   result.standard_errors.assign(k, std::nan(""));
   for (std::size_t i = 0; i < k; ++i) {
     if (problem.is_fixed[i]) {

@@ -57,6 +57,7 @@ inline std::string full_report(const FitResult& r) {
     if (r.fixed[i]) note = "fixed";
     if (r.at_lower[i]) note = "at lower bound";
     if (r.at_upper[i]) note = "at upper bound";
+    if (!r.identified(r.names[i])) note += std::string(note.empty() ? "" : ", ") + "not identified";
     s += fmt::format("{:<12} {:>14} {:>12}  {}\n", r.names[i], format_value(r.parameters[i], 8),
                      r.fixed[i] ? "-" : format_value(r.standard_errors[i], 4), note);
   }
@@ -66,6 +67,15 @@ inline std::string full_report(const FitResult& r) {
       rows += (i ? ", " : "") + std::to_string(r.dropped_rows[i]);
     s += fmt::format("\nleft out {} rows whose target is <= 0 (no log): rows {}\n",
                      r.dropped_rows.size(), rows);
+  }
+  if (!r.unidentified.empty()) {
+    std::string names;
+    for (const auto& name : r.unidentified) names += (names.empty() ? "" : ", ") + name;
+    s += fmt::format(
+        "\nnot identified: {} -- the data do not determine {}; the values shown are one point "
+        "of a flat valley of the objective, not estimates (add rows that vary the inputs these "
+        "act on, or fix them)\n",
+        names, r.unidentified.size() == 1 ? "it" : "them");
   }
   if (!r.covariance_ok)
     s += fmt::format("\nstandard errors unavailable: {}\n", r.covariance_message);

@@ -57,6 +57,14 @@ struct FitResult {
   Eigen::MatrixXd covariance;  // over all parameters (zero rows/columns for fixed ones)
   bool covariance_ok = false;
   std::string covariance_message;
+  // Parameters the data do not determine (all rows at one N leave E, A and alpha free, say):
+  // their values are arbitrary points of a flat valley, and reports mark them "not identified".
+  std::vector<std::string> unidentified;
+  bool identified(std::string_view name) const {
+    for (const auto& u : unidentified)
+      if (u == name) return false;
+    return true;
+  }
 
   int starts_tried = 0;                  // starts in the list (all of them are at least screened)
   int starts_solved = 0;                 // starts a solver ran from (fewer after screening)

@@ -195,6 +195,22 @@ class Reader {
                       "' is not a CSV file: it contains binary data (NUL byte at line " +
                       std::to_string(line) + ")");
     }
+    // Text never holds the C0 control bytes other than tab, line breaks, vertical tab and form
+    // feed, nor DEL; binary data without a NUL byte (compressed files, say) is full of them. A
+    // delimiter or comment character chosen from them (the ASCII unit separator, say) is allowed.
+    const char* control = std::find_if(begin, end, [this](char ch) {
+      const auto u = static_cast<unsigned char>(ch);
+      return ((u < 0x20 && (u < 0x09 || u > 0x0D)) || u == 0x7F) && ch != options_.delimiter &&
+             ch != options_.comment;
+    });
+    if (control != end) {
+      const auto line = 1 + static_cast<std::size_t>(std::count(begin, control, '\n'));
+      char code[8];
+      std::snprintf(code, sizeof code, "0x%02X", static_cast<unsigned char>(*control));
+      throw DataError("'" + source_ +
+                      "' is not a CSV file: it contains binary data (control byte " + code +
+                      " at line " + std::to_string(line) + ")");
+    }
     std::size_t line = 1;
     const char* start = begin;
     while (start < end) {

@@ -223,8 +223,13 @@ struct CompressionFit {
 // or bound A, B, E, alpha and beta.
 // Throws DataError when the column is missing, a label is empty, the reference does not occur,
 // or there are more formats than slots.
-inline CompressionFit fit_compression(const Table& table, const std::string& format_column,
-                                      const std::string& reference, FitOptions opt = {}) {
+//
+// A template only so that the fitter it needs (autodiff over all 13 parameters) is compiled in
+// the files that call it, not in every file that includes this header: as an inline function it
+// added 25 s to each of them.
+template <int = 0>
+CompressionFit fit_compression(const Table& table, const std::string& format_column,
+                               const std::string& reference, FitOptions opt = {}) {
   if (!table.has(format_column)) {
     const auto names = table.names();
     throw DataError("no format column '" + format_column + "' in " + table.label() +

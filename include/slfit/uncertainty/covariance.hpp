@@ -25,6 +25,9 @@ struct CovarianceResult {
   bool ok = false;
   std::string message;
   Eigen::MatrixXd covariance;  // K x K, zero where a parameter is fixed
+  // Free parameters the data do not determine (a singular Jacobian at the optimum): their values
+  // are one point of a flat valley of the objective, not estimates.
+  std::vector<std::string> unidentified;
 };
 
 // Jacobian of the residuals with respect to the natural parameters (rows x K).
@@ -99,12 +102,13 @@ CovarianceResult covariance(const FitProblem<L>& problem, const std::vector<doub
   const Eigen::MatrixXd j = stack.topRows(k);
   // Scale columns so the rank test is about directions, not units (A ~ 1e3, alpha ~ 0.3).
   Eigen::VectorXd scale = j.colwise().norm().transpose();
-  std::string unidentified;
+  auto name_of = [&](Eigen::Index c) {
+    return problem.specs[static_cast<std::size_t>(free[static_cast<std::size_t>(c)])].name;
+  };
+  std::vector<std::string>& unidentified = out.unidentified;
   for (Eigen::Index c = 0; c < k; ++c) {
     if (scale(c) == 0.0) {
-      unidentified +=
-          (unidentified.empty() ? "" : ", ") +
-          problem.specs[static_cast<std::size_t>(free[static_cast<std::size_t>(c)])].name;
+      unidentified.push_back(name_of(c));
       scale(c) = 1.0;
     }
   }
@@ -123,14 +127,13 @@ CovarianceResult covariance(const FitProblem<L>& problem, const std::vector<doub
       for (Eigen::Index d = 0; d < k; ++d)
         if (d == k - 1 || sv(d) <= 1e-10 * sv(0)) share += svd.matrixV().col(d).cwiseAbs2();
       for (Eigen::Index c = 0; c < k; ++c)
-        if (std::sqrt(share(c)) > 0.3)
-          unidentified +=
-              (unidentified.empty() ? "" : ", ") +
-              problem.specs[static_cast<std::size_t>(free[static_cast<std::size_t>(c)])].name;
+        if (std::sqrt(share(c)) > 0.3) unidentified.push_back(name_of(c));
     }
+    std::string names;
+    for (const auto& name : unidentified) names += (names.empty() ? "" : ", ") + name;
     char shown[32];
     std::snprintf(shown, sizeof shown, "%.3g", cond);
-    out.message = "singular: the data do not identify " + unidentified +
+    out.message = "singular: the data do not identify " + names +
                   " (smallest/largest singular value of the scaled Jacobian " + shown + ")";
     return out;
   }
