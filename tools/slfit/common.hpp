@@ -12,8 +12,8 @@
 #include <utility>
 #include <vector>
 
-#include "slfit/slfit.hpp"
 #include "slfit/laws/registry.hpp"
+#include "slfit/slfit.hpp"
 
 namespace slfit::tool {
 
