@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "builtin_laws.hpp"  // the built-in laws' fitters come from slfit_instances
 #include "slfit/analysis/capybara.hpp"
 #include "slfit/analysis/chinchilla.hpp"
 #include "slfit/analysis/kumar.hpp"

@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "builtin_laws.hpp"  // the built-in laws' fitters come from slfit_instances
 #include "slfit/core/parameter.hpp"
 #include "slfit/core/simulate.hpp"
 #include "slfit/core/table.hpp"

@@ -416,5 +416,61 @@ expect_error 1 "did you mean 'loss'" -- fit --law chinchilla --data sim.csv --ta
 expect_error 1 "no target column 'L' in table 'sim.csv'" -- fit --law chinchilla --data sim.csv --target L
 expect_error 1 "--by: no column 'p' in table 'qsim.csv' (did you mean 'P'?)" -- fit --law qid --data qsim.csv --by p
 
+# --- the tool's own errors, each listed in docs/errors.md ----------------------------------------
+# Flag syntax.
+expect_error 2 "--fix expects NAME=VALUE, got 'alpha'" -- fit --law chinchilla --data sim.csv --fix alpha
+expect_error 2 "--bound expects NAME=LO:HI, got 'alpha=1'" -- fit --law chinchilla --data sim.csv --bound alpha=1
+expect_error 2 "law 'chinchilla' has no input 'X'" -- fit --law chinchilla --data sim.csv --col X=N
+expect_error 2 "unknown input 'X'" -- predict --law chinchilla --preset hoffmann2022 --at N=1 --at D=1 --at X=1
+expect_error 2 "--at gives 'N' twice" -- predict --law chinchilla --preset hoffmann2022 --at N=1 --at N=2 --at D=1
+expect_error 2 "--at N has no values" -- predict --law chinchilla --preset hoffmann2022 --at N= --at D=1
+expect_error 2 "--at gives both 'format' and E or M" -- predict --law capybara --preset sun2025 --at format=E4M3 --at E=4 --at N=1e8 --at D=1e9 --at B=32
+expect_error 2 "give exactly one of --preset and --params" -- predict --law chinchilla --at N=1 --at D=1
+expect_error 2 "give exactly one of --preset and --params" -- predict --law chinchilla --preset hoffmann2022 --params truth.json --at N=1 --at D=1
+# Parameter files (--params; --fix-from for the shared-parameter case).
+printf 'not json' >bad.json
+printf '[1, 2]' >list.json
+printf '{"A": "406.4"}' >text.json
+printf '{"A": 406.4, "B": 410.7, "alpha": 0.34, "beta": 0.28}' >partial.json
+printf '{"gamma": 1}' >foreign.json
+pp="predict --law chinchilla --at N=1e9 --at D=1e10 --params"
+expect_error 1 "cannot open parameter file 'nofile.json'" -- $pp nofile.json
+expect_error 1 "parameter file 'bad.json' is not valid JSON" -- $pp bad.json
+expect_error 1 "parameter file 'list.json' holds no parameter object" -- $pp list.json
+expect_error 1 "parameter file 'text.json': 'A' is not a number" -- $pp text.json
+expect_error 1 "parameter file 'partial.json' does not give 'E'" -- $pp partial.json
+expect_error 2 "parameter file 'foreign.json' shares no parameter with law 'chinchilla'" -- fit --law chinchilla --data sim.csv --fix-from foreign.json
+# Fit options.
+expect_error 1 "no rows of 'sim.csv' satisfy --where \"N > 1e30\"" -- fit --law chinchilla --data sim.csv --where "N > 1e30"
+expect_error 2 "--delta must be positive" -- fit --law chinchilla --data sim.csv --objective huber --delta 0
+expect_error 2 "--screen-keep must be at least 1" -- fit --law chinchilla --data sim.csv --screen-keep 0
+expect_error 2 "--bootstrap needs a positive number of resamples" -- fit --law chinchilla --data sim.csv --bootstrap -1
+expect_error 2 "--quantity-at goes with --quantity" -- fit --law chinchilla --data sim.csv --bootstrap 5 --quantity-at C=1e21
+expect_error 2 "--bootstrap and --holdout cannot be combined yet" -- fit --law chinchilla --data sim.csv --bootstrap 5 --holdout "N > 1e9"
+expect_error 2 "--plot is not available with --law compression yet" -- fit --law compression --data formats.csv --reference dense --plot c.png
+expect_error 2 "--csv is not available with --law compression yet; use --json" -- fit --law compression --data formats.csv --reference dense --csv
+expect_error 2 "--by is not available with --law compression" -- fit --law compression --data formats.csv --reference dense --by N
+expect_error 2 "--noise-kind must be additive or multiplicative" -- simulate --law chinchilla --preset hoffmann2022 --at N=1e9 --at D=1e10 --noise 0.01 --noise-kind gaussian
+# Analyses.
+expect_error 2 "give at most one of --at N and --at D" -- optimal --law kumar-qat --preset kumar2024 --quantity precision --at C=1e21 --at N=1e9 --at D=1e11
+expect_error 2 "give at most one of --at N and --at D" -- optimal --law capybara --preset sun2025 --quantity precision --at C=1e21 --at B=128 --at N=1e9 --at D=1e11
+expect_error 2 "--at P must be whole bits for format" -- optimal --law capybara --preset sun2025 --quantity format --at P=7.5
+# Output files: a folder where the file should go, a gnuplot that fails, a demo folder that is a
+# file. Stand-in gnuplots make these independent of whether gnuplot is installed.
+printf '#!/bin/sh\nout=$(sed -n "s/^set output '"'"'\\(.*\\)'"'"'$/\\1/p" "$1")\nprintf x >"$out"\n' >fake-gnuplot
+printf '#!/bin/sh\necho "line 1: no such terminal" >&2\nexit 1\n' >failing-gnuplot
+chmod +x fake-gnuplot failing-gnuplot
+grid="predict --law chinchilla --preset hoffmann2022 --at N=1e9,1e10 --at D=1e10"
+SLFIT_GNUPLOT=$PWD/fake-gnuplot "$slfit" $grid --plot fake.png >/dev/null 2>&1 && [ "$(cat fake.png)" = x ] \
+  && ok || bad "the stand-in gnuplot does not write the plot"
+mkdir -p taken.png taken2.png.dat
+SLFIT_GNUPLOT=$PWD/fake-gnuplot expect_error 1 "cannot write plot 'taken.png': Is a directory" -- $grid --plot taken.png
+[ -d taken.png ] && [ -z "$(ls -A taken.png)" ] && ! ls -A | grep -qF '.slfit-' && ok || bad "a failed plot left files behind"
+SLFIT_GNUPLOT=$PWD/failing-gnuplot expect_error 1 "could not draw 'g.png': line 1: no such terminal" -- $grid --plot g.png
+[ ! -e g.png ] && ! ls -A | grep -qF '.slfit-' && ok || bad "a failed gnuplot left files behind"
+SLFIT_GNUPLOT= expect_error 1 "cannot write 'taken2.png.dat'" -- $grid --plot taken2.png
+printf 'x' >a-file
+expect_error 1 "cannot create the demo folder 'a-file'" -- demo --out a-file
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "builtin_laws.hpp"  // before any use: the laws' fitters come from slfit_instances
 #include "slfit/laws/registry.hpp"
 #include "slfit/slfit.hpp"
 
