@@ -9,6 +9,7 @@
 #include "slfit/laws/chinchilla.hpp"
 #include "slfit/laws/compression.hpp"
 #include "slfit/laws/kumar.hpp"
+#include "slfit/laws/law_entry.hpp"
 #include "slfit/laws/qat_group.hpp"
 #include "slfit/laws/qid.hpp"
 

@@ -20,11 +20,11 @@
 // the others as usual; only the compiling moves. Forgetting the .cpp file shows up as
 // "undefined reference to slfit::fit<MyLaw>" at link time, never as different behaviour.
 //
-// The templates covered are those whose instantiation is expensive: fit, fit_from_starts,
-// covariance, bootstrap, predict_intervals, candidate, holdout and add_first_stage_uncertainty.
-// Cheap ones (evaluate, simulate, presets) are compiled where they are used, as before.
-// slfit's own tests and tool do this for the ten built-in laws (see instances/ in the source
-// tree), which halves their build time.
+// The templates covered: fit, fit_from_starts, covariance, bootstrap, predict_intervals,
+// candidate, holdout, add_first_stage_uncertainty, make_law_entry (the law behind the
+// type-erased LawEntry), evaluate and evaluate_into. The cheap ones (simulate, evaluate_at,
+// presets) are compiled where they are used, as before. slfit's own tests and tool do this for
+// the ten built-in laws (instances/ in the source tree); it halved their compile time.
 #pragma once
 
 #include <string>
@@ -35,6 +35,7 @@
 #include "slfit/fit/options.hpp"
 #include "slfit/fit/problem.hpp"
 #include "slfit/fit/result.hpp"
+#include "slfit/laws/law_entry.hpp"
 #include "slfit/uncertainty/bootstrap.hpp"
 #include "slfit/uncertainty/covariance.hpp"
 #include "slfit/uncertainty/holdout.hpp"
@@ -61,7 +62,12 @@
                                                   const ::slfit::FitOptions&);                 \
   PREFIX void slfit::add_first_stage_uncertainty<L>(                                           \
       const ::slfit::Table&, const ::slfit::FitOptions&, const ::slfit::FitResult&,            \
-      ::slfit::FitResult&);
+      ::slfit::FitResult&);                                                                    \
+  PREFIX ::slfit::LawEntry slfit::make_law_entry<L>();                                         \
+  PREFIX ::slfit::Array slfit::evaluate<L>(const ::slfit::Table&, const std::vector<double>&,  \
+                                           const ::slfit::ColumnMap&, int);                    \
+  PREFIX void slfit::evaluate_into<L>(const ::slfit::Table&, const std::vector<double>&,       \
+                                      ::slfit::Array&, const ::slfit::ColumnMap&, int);
 
 // Compiles law L's fitting templates in this file (use in exactly one file of a program).
 #define SLFIT_INSTANTIATE_LAW(L) SLFIT_DETAIL_LAW_INSTANCES(template, L)

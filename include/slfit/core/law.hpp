@@ -45,6 +45,7 @@
 #include "slfit/core/error.hpp"
 #include "slfit/core/parameter.hpp"
 #include "slfit/core/table.hpp"
+#include "slfit/detail/huge_pages.hpp"
 #include "slfit/detail/parallel.hpp"
 
 namespace slfit {
@@ -300,7 +301,10 @@ void evaluate_into(const Table& table, const std::vector<double>& params, Array&
   const BoundInputs<L> inputs(table, map, false, false);
   const Eigen::Index n = inputs.rows();
   constexpr Eigen::Index kBlock = 2048;
-  out.resize(n);
+  if (out.size() != n) {
+    out.resize(n);
+    detail::advise_huge_pages(out.data(), static_cast<std::size_t>(n) * sizeof(double));
+  }
   const auto blocks = static_cast<std::size_t>((n + kBlock - 1) / kBlock);
   // Consecutive blocks form a few chunks per thread; a chunk reuses its buffers block to block.
   const unsigned workers = n >= kParallelRows ? detail::thread_count(threads, blocks) : 1;

@@ -110,6 +110,28 @@ struct FitProblem {
     }
   }
 
+  // The same problem on the rows `picks` (indices into this problem's rows, repeats allowed), as
+  // FitProblem(table.select(picks), opt) would build it but without reading the table again: a
+  // bootstrap resample. Throws DataError when fewer rows than free parameters are picked.
+  FitProblem resampled(const std::vector<Eigen::Index>& picks) const {
+    if (static_cast<int>(picks.size()) < free_count()) {
+      throw DataError("a resample has " + std::to_string(picks.size()) + " rows but law '" +
+                      std::string(L::kName) + "' has " + std::to_string(free_count()) +
+                      " free parameters; a fit needs at least as many rows");
+    }
+    FitProblem out(*this, Empty{});
+    out.rows.reserve(picks.size());
+    out.target.reserve(picks.size());
+    if (!weights.empty()) out.weights.reserve(picks.size());
+    for (const Eigen::Index r : picks) {
+      const auto i = static_cast<std::size_t>(r);
+      out.rows.push_back(rows[i]);
+      out.target.push_back(target[i]);
+      if (!weights.empty()) out.weights.push_back(weights[i]);
+    }
+    return out;
+  }
+
   // Throws if a start or fixed value is outside a parameter's bounds or domain.
   static void check_value(const ParameterSpec& s, double v, const std::string& what) {
     if (!std::isfinite(v)) throw UsageError(what + " of '" + s.name + "' is not finite");
@@ -125,6 +147,18 @@ struct FitProblem {
   }
 
  private:
+  // Everything but the rows, the targets and the weights (for resampled()).
+  struct Empty {};
+  FitProblem(const FitProblem& other, Empty)
+      : specs(other.specs),
+        is_fixed(other.is_fixed),
+        fixed_values(other.fixed_values),
+        lower_internal(other.lower_internal),
+        upper_internal(other.upper_internal),
+        objective(other.objective),
+        delta(other.delta),
+        space(other.space) {}
+
   static void check_spec(const ParameterSpec& s, const std::string& law) {
     if (std::isnan(s.lower) || std::isnan(s.upper)) {
       throw UsageError("bounds of '" + s.name + "' for law '" + law + "' are not numbers");

@@ -212,6 +212,13 @@ BootstrapResult bootstrap(const Table& table, const FitOptions& opt, const Boots
   if (inner.solver == Solver::kAuto) inner.solver = Solver::kDense;
   if (!bo.from_starts) inner.polish = 0;  // refits stop well inside the resamples' spread
   inner.covariance = false;               // only the parameters of a resample are used
+  // The problem on all rows, built once; each resample picks its rows from it (no table copy, no
+  // logs taken again). Where it cannot be built, no resample can be fitted.
+  std::optional<FitProblem<L>> whole;
+  try {
+    whole.emplace(data, inner);
+  } catch (const Error&) {
+  }
   std::vector<char> failed(count, 0), short_of(count, 0);
   std::mutex progress_mutex;
   int done = 0;
@@ -224,8 +231,8 @@ BootstrapResult bootstrap(const Table& table, const FitOptions& opt, const Boots
       rows.insert(rows.end(), pick.begin(), pick.end());
     }
     try {
-      const Table sample = data.select(rows);
-      const FitProblem<L> problem(sample, inner);
+      if (!whole) throw DataError("the data cannot be fitted");
+      const FitProblem<L> problem = whole->resampled(rows);
       const auto starts = bo.from_starts ? make_starts(problem, inner)
                                          : std::vector<std::vector<double>>{out.best.parameters};
       const FitResult r = fit_from_starts(problem, starts, inner);
