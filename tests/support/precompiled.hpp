@@ -7,4 +7,5 @@
 #include "slfit/laws/registry.hpp"
 #include "slfit/slfit.hpp"
 
+// Catch comes last: Ceres pulls in glog, whose CHECK macro would otherwise replace Catch's.
 #include <catch2/catch.hpp>
