@@ -260,6 +260,11 @@ TEST_CASE("errors: fit.too-few-rows", "[errors][fit]") {
   o.fixed["E"] = 1.69;
   o.fixed["A"] = 406.4;
   CHECK_NOTHROW(fit(t, o));  // 3 free parameters
+  // The same check on a bootstrap resample drawn from a prepared problem.
+  const slfit::FitProblem<Chinchilla> whole(sim(), one_start());
+  CHECK_ERROR(whole.resampled({0, 0, 5, 5}), DataError,
+              Contains("a resample has 4 rows but law 'chinchilla' has 5 free parameters"));
+  CHECK(whole.resampled({0, 0, 5, 5, 7}).rows.size() == 5);
 }
 
 TEST_CASE("errors: fit.result-parameter", "[errors][fit]") {

@@ -80,7 +80,11 @@ Table simulate(Table inputs, const std::vector<double>& params, const SimulateOp
 template <Law L>
 Table simulate(const Axes& axes, const std::vector<double>& params,
                const SimulateOptions& opt = {}) {
-  return simulate<L>(grid_table(axes, "<simulated " + std::string(L::kName) + ">"), params, opt);
+  // Appended rather than concatenated: GCC 12 warns falsely (-Warray-bounds) on the inlined
+  // operator+ of a literal and a short string here.
+  std::string label = "<simulated ";
+  label.append(L::kName).append(">");
+  return simulate<L>(grid_table(axes, label), params, opt);
 }
 
 }  // namespace slfit
