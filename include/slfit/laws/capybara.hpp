@@ -159,7 +159,11 @@ struct FloatFormat {
 };
 
 inline std::string to_string(const FloatFormat& f) {
-  return "E" + std::to_string(f.E) + "M" + std::to_string(f.M);
+  // Appended, not `"E" + std::to_string(...)`: GCC 12 warns falsely (-Wstringop-overflow) on that
+  // inlined operator+ at -O3.
+  std::string out = "E";
+  out.append(std::to_string(f.E)).append("M").append(std::to_string(f.M));
+  return out;
 }
 
 // Parses "E4M3" (or "e4m3") into {E = 4, M = 3}. Each count is a whole number from 0 to 255.

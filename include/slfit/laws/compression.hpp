@@ -58,8 +58,14 @@ struct Compression {
   enum Input : int { kN, kD, kF1 };
   enum Parameter : int { kA, kB, kE, kAlpha, kBeta, kEff1 };
 
-  static std::string indicator_name(int slot) { return "f" + std::to_string(slot + 1); }
-  static std::string multiplier_name(int slot) { return "eff" + std::to_string(slot + 1); }
+  // Appended, not `"f" + std::to_string(...)`: GCC 12 warns falsely (-Wstringop-overflow) on that
+  // inlined operator+ at -O3.
+  static std::string indicator_name(int slot) {
+    return std::string("f").append(std::to_string(slot + 1));
+  }
+  static std::string multiplier_name(int slot) {
+    return std::string("eff").append(std::to_string(slot + 1));
+  }
 
   static std::array<InputSpec, kNumInputs> inputs() {
     std::array<InputSpec, kNumInputs> out;
