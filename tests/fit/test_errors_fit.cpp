@@ -260,11 +260,19 @@ TEST_CASE("errors: fit.too-few-rows", "[errors][fit]") {
   o.fixed["E"] = 1.69;
   o.fixed["A"] = 406.4;
   CHECK_NOTHROW(fit(t, o));  // 3 free parameters
-  // The same check on a bootstrap resample drawn from a prepared problem.
+  // The same check on a bootstrap resample drawn from a prepared problem: rows drawn in all,
+  // repeats included, not distinct rows.
   const slfit::FitProblem<Chinchilla> whole(sim(), one_start());
-  CHECK_ERROR(whole.resampled({0, 0, 5, 5}), DataError,
+  std::vector<int> counts(whole.rows.size(), 0);
+  counts[0] = 2;
+  counts[5] = 2;
+  CHECK_ERROR(whole.with_counts(counts), DataError,
               Contains("a resample has 4 rows but law 'chinchilla' has 5 free parameters"));
-  CHECK(whole.resampled({0, 0, 5, 5, 7}).rows.size() == 5);
+  counts[7] = 1;
+  const slfit::FitProblem<Chinchilla> drawn = whole.with_counts(counts);
+  CHECK(drawn.rows.size() == 3);
+  CHECK(drawn.weights == std::vector<double>{2.0, 2.0, 1.0});
+  CHECK_ERROR(whole.with_counts({1, 2}), UsageError, Contains("2 counts for"));
 }
 
 TEST_CASE("errors: fit.result-parameter", "[errors][fit]") {

@@ -1,5 +1,6 @@
 // Tests of slfit::bootstrap: what it reports, that the seed alone decides the result, that a group
 // bootstrap sees correlation within groups that a row bootstrap misses, and bad input.
+#include <Eigen/Core>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -130,6 +131,49 @@ TEST_CASE("bootstrap: the seed alone decides the result, whatever the threads",
   for (std::size_t i = 0; i < 5; ++i)
     CHECK(starts.parameters[i].standard_error ==
           Approx(one.parameters[i].standard_error).epsilon(0.05));
+}
+
+TEST_CASE("bootstrap: a resample weighted by its counts refits like its repeated rows",
+          "[uncertainty][bootstrap]") {
+  // A resample is fitted on its distinct rows, each weighted by how often it was drawn
+  // (FitProblem::with_counts); that must be the fit of the table with the drawn rows repeated.
+  // Rows carry weights of their own too, which the counts multiply.
+  Table t = simulated(8, 5);
+  Eigen::ArrayXd w(t.rows());
+  for (Eigen::Index r = 0; r < w.size(); ++r) w(r) = 0.5 + 0.1 * static_cast<double>(r % 4);
+  t.add_column("w", w);
+  FitOptions o = fast_options();
+  o.weights = "w";
+  o.objective = slfit::Objective::kHuber;
+  o.delta = 0.005;
+  o.function_tolerance = 1e-15;
+  o.parameter_tolerance = 1e-15;
+  BootstrapOptions b;
+  b.resamples = 6;
+  b.seed = 77;
+  const BootstrapResult r = slfit::bootstrap<Chinchilla>(t, o, b);
+  REQUIRE(r.failed == 0);
+
+  FitOptions repeated = o;
+  repeated.polish = 0;
+  repeated.solver = slfit::Solver::kDense;
+  repeated.starts = slfit::StartSpec::explicit_points({{{"E", r.best.parameters[0]},
+                                                        {"A", r.best.parameters[1]},
+                                                        {"B", r.best.parameters[2]},
+                                                        {"alpha", r.best.parameters[3]},
+                                                        {"beta", r.best.parameters[4]}}});
+  for (std::size_t s = 0; s < 6; ++s) {
+    slfit::detail::Rng rng = slfit::detail::resample_rng(77, s);
+    std::vector<Eigen::Index> picks;
+    for (Eigen::Index g = 0; g < t.rows(); ++g)
+      picks.push_back(static_cast<Eigen::Index>(rng.below(static_cast<std::uint64_t>(t.rows()))));
+    const slfit::FitResult f = slfit::fit<Chinchilla>(t.select(picks), repeated);
+    REQUIRE(f.converged());
+    for (std::size_t i = 0; i < 5; ++i) {
+      INFO("resample " << s << ", parameter " << f.names[i]);
+      CHECK(r.samples[s][i] == Approx(f.parameters[i]).epsilon(1e-7));
+    }
+  }
 }
 
 TEST_CASE("bootstrap: the progress callback counts every resample once, in order",

@@ -29,20 +29,12 @@ namespace slfit {
 
 namespace detail {
 
-// Sum of w * rho(r) as in the CLI contract (delta <= 0: squared). One pass, nothing allocated:
+// Sum of w * rho(r) as in the CLI contract (delta <= 0: squared). Vectorized and allocation-free:
 // it runs after every trial step.
 inline double dense_objective(const Eigen::VectorXd& r, const Eigen::VectorXd& w, double delta) {
-  const Eigen::Index n = r.size();
-  double sum = 0.0;
-  if (delta <= 0.0) {
-    for (Eigen::Index i = 0; i < n; ++i) sum += w(i) * r(i) * r(i);
-    return sum;
-  }
-  for (Eigen::Index i = 0; i < n; ++i) {
-    const double a = std::abs(r(i));
-    sum += w(i) * (a <= delta ? 0.5 * a * a : delta * (a - 0.5 * delta));
-  }
-  return sum;
+  if (delta <= 0.0) return (w.array() * r.array().square()).sum();
+  const auto a = r.array().abs();
+  return (w.array() * (a <= delta).select(0.5 * a.square(), delta * (a - 0.5 * delta))).sum();
 }
 
 // The contract's objective of residuals r with weights w.
@@ -101,9 +93,13 @@ SolveOutcome solve_dense(const ResidualModel<L>& model, std::vector<double> inte
   Eigen::VectorXd omega(n), curv(n), wr(n);
   // Every buffer is sized here and reused: an iteration allocates nothing (a bootstrap runs
   // thousands of short solves). Eigen reuses storage when an assignment or resize keeps the size.
-  Eigen::MatrixXd h(kf, kf), hm(kf, kf), damped(kf, kf);
-  Eigen::VectorXd g(kf), gm(kf), dm(kf), step(kf), hs(kf);
-  Eigen::LDLT<Eigen::MatrixXd> ldlt(kf);
+  // The k x k algebra lives on the stack (at most K x K): a heap-sized 5 x 5 LDLT costs more in
+  // bookkeeping than in arithmetic.
+  using SmallMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor, K, K>;
+  using SmallVector = Eigen::Matrix<double, Eigen::Dynamic, 1, Eigen::ColMajor, K, 1>;
+  SmallMatrix h(kf, kf), hm(kf, kf), damped(kf, kf);
+  SmallVector g(kf), gm(kf), dm(kf), step(kf), hs(kf);
+  Eigen::LDLT<SmallMatrix> ldlt(kf);
   std::array<Eigen::Index, K> moving{};
   std::vector<double> trial(internal);
   while (out.iterations < settings.max_iterations) {

@@ -40,6 +40,23 @@ inline bool better(const SolveOutcome& a, std::size_t ia, const SolveOutcome& b,
   return ia < ib;
 }
 
+// The tolerances of the solve from each start (the polish uses tight ones of its own).
+inline SolveSettings start_settings(const FitOptions& opt) {
+  return {opt.max_iterations, opt.function_tolerance, opt.parameter_tolerance, 1e-14};
+}
+
+// Natural parameters of a solver's end point; fixed ones exactly as given (exp(log(v)) may
+// differ from v).
+template <Law L>
+std::vector<double> natural_parameters(const FitProblem<L>& problem,
+                                       const std::vector<double>& internal) {
+  std::vector<double> p(problem.specs.size());
+  for (std::size_t i = 0; i < p.size(); ++i)
+    p[i] = problem.is_fixed[i] ? problem.fixed_values[i]
+                               : to_natural(problem.specs[i].transform, internal[i]);
+  return p;
+}
+
 }  // namespace detail
 
 // Fits law L from a prepared problem and an explicit list of starts (natural units).
@@ -58,8 +75,7 @@ FitResult fit_from_starts(const FitProblem<L>& problem,
   result.fixed = problem.is_fixed;
   result.starts_tried = static_cast<int>(starts.size());
 
-  const SolveSettings coarse{opt.max_iterations, opt.function_tolerance, opt.parameter_tolerance,
-                             1e-14};
+  const SolveSettings coarse = detail::start_settings(opt);
   const ResidualModel<L> model(problem);
   const unsigned threads = detail::thread_count(opt.threads, starts.size());
   auto solve = [&](const std::vector<double>& internal, const SolveSettings& settings,
@@ -164,11 +180,7 @@ FitResult fit_from_starts(const FitProblem<L>& problem,
   result.iterations = win.iterations;
   result.status = win.converged ? FitStatus::kConverged : FitStatus::kNotConverged;
   result.message = win.message;
-  result.parameters.resize(k);
-  for (std::size_t i = 0; i < k; ++i)
-    result.parameters[i] = problem.is_fixed[i]  // exact: exp(log(v)) may differ from v
-                               ? problem.fixed_values[i]
-                               : to_natural(problem.specs[i].transform, win.internal[i]);
+  result.parameters = detail::natural_parameters(problem, win.internal);
   {
     std::vector<double> x(k);
     for (std::size_t i = 0; i < k; ++i)
