@@ -2,11 +2,18 @@
 // best of several repetitions, printed as JSON for bench/hoffmann_bench.py.
 //
 //   build-bench/bench/slfit_eval [ROWS] [REPEATS]
+//   build-bench/bench/slfit_eval --probe
 //
 // Five timings: slfit::evaluate (domain checks, logs of the inputs, the formula) on one thread and
 // on all cores, evaluate_into (the same into a reused result array) on all cores, the formula on
 // inputs whose logs are already known (as inside a fit), and the floor: two logs and two exps per
 // row written directly with Eigen on one thread, which any evaluation of this law must pay.
+//
+// --probe times what this machine itself gives two threads: the same fixed amount of small,
+// cache-resident exp/log work (like a refit's) on one thread, then split over two. On a virtual
+// machine the ratio can fall short of 2 when the host is busy; bench/hoffmann_bench.py runs the
+// probe beside slfit's own runs, so their thread ratios can be read against it.
+#include <Eigen/Core>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -14,9 +21,49 @@
 #include <slfit/core/law.hpp>
 #include <slfit/detail/random.hpp>
 #include <slfit/laws/chinchilla.hpp>
+#include <string>
 #include <thread>
+#include <vector>
+
+namespace {
+
+double probe_work(long blocks) {
+  Eigen::ArrayXd x = Eigen::ArrayXd::LinSpaced(240, 0.1, 2.0), y(240);
+  double sum = 0.0;
+  for (long i = 0; i < blocks; ++i) {
+    y = (x * (1.0 + 1e-9 * static_cast<double>(i))).exp().log();
+    sum += y.sum();
+  }
+  return sum;
+}
+
+// Seconds for 100,000 blocks of work on `threads` threads (each its share); `sink` keeps the work.
+double probe(unsigned threads, double& sink) {
+  constexpr long kBlocks = 100'000;
+  std::vector<double> sums(threads);
+  const auto t0 = std::chrono::steady_clock::now();
+  {
+    std::vector<std::jthread> pool;
+    for (unsigned i = 0; i < threads; ++i)
+      pool.emplace_back([&, i] { sums[i] = probe_work(kBlocks / threads); });
+  }
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  for (double v : sums) sink += v;
+  return s;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "--probe") {
+    double sink = 0.0;
+    const double one = probe(1, sink), two = probe(2, sink);
+    std::printf(
+        "{\"probe_one_thread_seconds\": %.6f, \"probe_two_threads_seconds\": %.6f, "
+        "\"checksum\": %.6g}\n",
+        one, two, sink);
+    return 0;
+  }
   const long rows = argc > 1 ? std::atol(argv[1]) : 10'000'000;
   const int repeats = argc > 2 ? std::atoi(argv[2]) : 5;
   slfit::detail::Rng rng(1);

@@ -107,9 +107,13 @@ def main():
             lambda j: j["bootstrap"]["seconds"])
     print(f"running slfit, each configuration {args.repeats} times ...", flush=True)
     runs = {name: [] for name in configs}
+    probes = []
     for _ in range(args.repeats):
         for name, (cmd, _) in configs.items():
             runs[name].append(run_json(cmd))
+        probes.append(run_json([slfit_eval, "--probe"]))
+    probe_one = min(p["probe_one_thread_seconds"] for p in probes)
+    probe_two = min(p["probe_two_threads_seconds"] for p in probes)
     ours = {name: min(runs[name], key=configs[name][1]) for name in configs}
     spread = {name: [configs[name][1](j) for j in runs[name]] for name in configs}
 
@@ -147,6 +151,8 @@ def main():
     line("speed-up vs reference (2 threads)", f"{ref_boot['seconds'] / b2['seconds']:.0f}x",
          "target >= 100x")
     line("2 threads vs 1", f"{b1['seconds'] / b2['seconds']:.2f}x", "target >= 1.8x")
+    line("the machine itself: fixed exp/log work, 2 threads vs 1",
+         f"{probe_one / probe_two:.2f}x", "(bench/eval.cpp --probe, beside the runs above)")
     line("SE(alpha): reference / slfit",
          f"{ref_boot['se']['alpha']:.4g} / {b2['se']['alpha']:.4g}")
 
@@ -171,7 +177,7 @@ def main():
     if args.json:
         with open(args.json, "w") as f:
             json.dump({"reference": ref, "slfit": ours, "slfit_all_seconds": spread, "eval": ev,
-                       "numpy": npy}, f, indent=1)
+                       "numpy": npy, "probes": probes}, f, indent=1)
 
 
 if __name__ == "__main__":

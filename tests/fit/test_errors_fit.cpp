@@ -272,7 +272,18 @@ TEST_CASE("errors: fit.too-few-rows", "[errors][fit]") {
   const slfit::FitProblem<Chinchilla> drawn = whole.with_counts(counts);
   CHECK(drawn.rows.size() == 3);
   CHECK(drawn.weights == std::vector<double>{2.0, 2.0, 1.0});
-  CHECK_ERROR(whole.with_counts({1, 2}), UsageError, Contains("2 counts for"));
+}
+
+TEST_CASE("errors: fit.counts", "[errors][fit]") {
+  const slfit::FitProblem<Chinchilla> whole(sim(), one_start());
+  const std::string rows = std::to_string(whole.rows.size());
+  CHECK_ERROR(whole.with_counts({1, 2}), UsageError,
+              Contains("with_counts: 2 counts for " + rows + " rows"));
+  std::vector<int> counts(whole.rows.size(), 1);
+  counts[3] = -1;
+  CHECK_ERROR(whole.with_counts(counts), UsageError, Contains("with_counts: a count is negative"));
+  counts[3] = 0;
+  CHECK(whole.with_counts(counts).rows.size() == whole.rows.size() - 1);
 }
 
 TEST_CASE("errors: fit.result-parameter", "[errors][fit]") {

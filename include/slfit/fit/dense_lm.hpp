@@ -93,12 +93,11 @@ SolveOutcome solve_dense(const ResidualModel<L>& model, std::vector<double> inte
   Eigen::VectorXd omega(n), curv(n), wr(n);
   // Every buffer is sized here and reused: an iteration allocates nothing (a bootstrap runs
   // thousands of short solves). Eigen reuses storage when an assignment or resize keeps the size.
-  // The k x k algebra lives on the stack (at most K x K): a heap-sized 5 x 5 LDLT costs more in
+  // The k x k matrices live on the stack (at most K x K): a heap-sized 5 x 5 LDLT costs more in
   // bookkeeping than in arithmetic.
   using SmallMatrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::ColMajor, K, K>;
-  using SmallVector = Eigen::Matrix<double, Eigen::Dynamic, 1, Eigen::ColMajor, K, 1>;
   SmallMatrix h(kf, kf), hm(kf, kf), damped(kf, kf);
-  SmallVector g(kf), gm(kf), dm(kf), step(kf), hs(kf);
+  Eigen::VectorXd g(kf), gm(kf), dm(kf), step(kf), hs(kf);
   Eigen::LDLT<SmallMatrix> ldlt(kf);
   std::array<Eigen::Index, K> moving{};
   std::vector<double> trial(internal);
