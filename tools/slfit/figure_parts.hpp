@@ -128,6 +128,7 @@ inline double law_at(const LawEntry& law, const std::vector<double>& p,
 // first and a dash and point type per value of the second, each with its own legend entry;
 // else a palette over the first varying input.
 struct Grouping {
+  std::vector<std::string> others;        // the inputs the curves are keyed by
   std::vector<std::vector<double>> keys;  // distinct combinations, sorted
   std::vector<std::string> labels;
   bool palette = false;
@@ -143,6 +144,7 @@ constexpr int kPointTypes[] = {7, 5, 9, 11, 13};
 inline Grouping group_by(const std::vector<std::string>& others,
                          const std::vector<std::vector<double>>& rows) {
   Grouping g;
+  g.others = others;
   g.keys = rows;
   std::sort(g.keys.begin(), g.keys.end());
   g.keys.erase(std::unique(g.keys.begin(), g.keys.end()), g.keys.end());
@@ -190,6 +192,31 @@ inline Grouping group_by(const std::vector<std::string>& others,
     }
   }
   return g;
+}
+
+// A figure's grid read as columns, in the order of `names`.
+inline std::vector<std::vector<double>> grid_columns(const Table& grid,
+                                                     const std::vector<std::string>& names) {
+  std::vector<std::vector<double>> in(names.size());
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const Array& c = grid.column(names[i]);
+    in[i].assign(c.data(), c.data() + c.size());
+  }
+  return in;
+}
+
+// The curves of a figure whose x axis is input `xi`: every other input's values at each of the
+// grid's rows, grouped into their distinct combinations.
+inline Grouping group_others(const Table& grid, const std::vector<std::string>& names,
+                             const std::vector<std::vector<double>>& in, std::size_t xi) {
+  std::vector<std::string> others;
+  std::vector<std::vector<double>> keys(static_cast<std::size_t>(grid.rows()));
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i == xi) continue;
+    others.push_back(names[i]);
+    for (std::size_t r = 0; r < keys.size(); ++r) keys[r].push_back(in[i][r]);
+  }
+  return group_by(others, keys);
 }
 
 inline std::size_t key_index(const Grouping& g, const std::vector<double>& key) {

@@ -175,21 +175,11 @@ inline plot::Figure fit_figure(const LawEntry& law, const Table& table, const Co
 inline plot::Figure predict_figure(const LawEntry& law, const std::vector<double>& p,
                                    const Table& grid, const std::string& title) {
   const std::vector<std::string> names = law.input_names();
-  std::vector<std::vector<double>> in(names.size());
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    const Array& c = grid.column(names[i]);
-    in[i].assign(c.data(), c.data() + c.size());
-  }
+  const std::vector<std::vector<double>> in = grid_columns(grid, names);
   const bool qid = law.name == "qid";
   const std::size_t xi = pick_x(names, in, qid);
-  std::vector<std::string> others;
-  std::vector<std::vector<double>> keys(static_cast<std::size_t>(grid.rows()));
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (i == xi) continue;
-    others.push_back(names[i]);
-    for (std::size_t r = 0; r < keys.size(); ++r) keys[r].push_back(in[i][r]);
-  }
-  const Grouping g = group_by(others, keys);
+  const Grouping g = group_others(grid, names, in, xi);
+  const std::vector<std::string>& others = g.others;
   const auto xs = distinct(in[xi]);
   double lo = xs.front(), hi = xs.back();
   if (qid) {
@@ -279,22 +269,12 @@ inline std::pair<std::vector<std::string>, std::string> optimal_outputs(const st
 inline plot::Figure optimal_figure(const OptimalSpec& spec, const std::vector<double>& p,
                                    const Table& grid, const std::string& title) {
   const std::vector<std::string> names = grid.names();
-  std::vector<std::vector<double>> in(names.size());
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    const Array& c = grid.column(names[i]);
-    in[i].assign(c.data(), c.data() + c.size());
-  }
+  const std::vector<std::vector<double>> in = grid_columns(grid, names);
   std::size_t xi = pick_x(names, in, false);
   for (std::size_t i = 0; i < names.size(); ++i)
     if (names[i] == "C" && distinct(in[i]).size() == distinct(in[xi]).size()) xi = i;
-  std::vector<std::string> others;
-  std::vector<std::vector<double>> keys(static_cast<std::size_t>(grid.rows()));
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (i == xi) continue;
-    others.push_back(names[i]);
-    for (std::size_t r = 0; r < keys.size(); ++r) keys[r].push_back(in[i][r]);
-  }
-  const Grouping g = group_by(others, keys);
+  const Grouping g = group_others(grid, names, in, xi);
+  const std::vector<std::string>& others = g.others;
   auto [outputs, ylabel] = optimal_outputs(spec.quantity);
   const auto xs = distinct(in[xi]);
   const std::string& xn = names[xi];
