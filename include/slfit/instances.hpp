@@ -31,13 +31,13 @@
 #include <vector>
 
 #include "slfit/core/table.hpp"
+#include "slfit/fit/covariance.hpp"
 #include "slfit/fit/fit.hpp"
 #include "slfit/fit/options.hpp"
 #include "slfit/fit/problem.hpp"
 #include "slfit/fit/result.hpp"
 #include "slfit/laws/law_entry.hpp"
 #include "slfit/uncertainty/bootstrap.hpp"
-#include "slfit/uncertainty/covariance.hpp"
 #include "slfit/uncertainty/holdout.hpp"
 #include "slfit/uncertainty/prediction.hpp"
 #include "slfit/uncertainty/two_stage.hpp"

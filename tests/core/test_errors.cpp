@@ -327,7 +327,8 @@ TEST_CASE("errors: law.missing-input", "[errors][law]") {
   t.add_column("loss", arr({3.0, 2.5}));
   CHECK_ERROR(slfit::evaluate<Chinchilla>(t, hoffmann()), DataError,
               Contains("law 'chinchilla' needs input 'D' (training tokens), but table 't.csv' has "
-                       "no column 'D'; columns are: N, loss (map one with --col D=HEADER)"));
+                       "no column 'D'; columns are: N, loss (map one with option 'columns' "
+                       "D=HEADER)"));
   CHECK_THROWS_WITH(slfit::evaluate<Chinchilla>(t, hoffmann(), {{"D", "tokens"}}),
                     Contains("mapped to column 'tokens'") && Contains("no column 'tokens'"));
 }

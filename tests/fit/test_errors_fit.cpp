@@ -115,10 +115,10 @@ TEST_CASE("errors: fit.option-names", "[errors][fit]") {
 
 TEST_CASE("errors: fit.starts-spec", "[errors][fit]") {
   CHECK_ERROR(slfit::parse_starts("random:0"), UsageError,
-              Contains("--starts random:K needs a whole number K from 1 to 1e7, got '0'"));
+              Contains("option 'starts' random:K needs a whole number K from 1 to 1e7, got '0'"));
   CHECK_THROWS_WITH(slfit::parse_starts("random:ten"), Contains("got 'ten'"));
   CHECK_ERROR(slfit::parse_starts(""), UsageError,
-              Contains("--starts needs a value: default, hoffmann or random:K"));
+              Contains("option 'starts' needs a value: default, hoffmann or random:K"));
 }
 
 TEST_CASE("errors: fit.start-grid-unknown", "[errors][fit]") {
@@ -215,8 +215,8 @@ TEST_CASE("errors: fit.target-missing", "[errors][fit]") {
   FitOptions o = one_start();
   o.target = "Loss";
   CHECK_ERROR(fit(sim(), o), DataError,
-              Contains("no target column 'Loss' in table 't.csv' (choose one with --target or "
-                       "--col target=HEADER)"));
+              Contains("no target column 'Loss' in table 't.csv' (choose one with option 'target' "
+                       "or option 'columns' target=HEADER)"));
 }
 
 TEST_CASE("errors: fit.target-not-finite", "[errors][fit]") {
@@ -236,7 +236,8 @@ TEST_CASE("errors: fit.target-log", "[errors][fit]") {
   CHECK_ERROR(fit(t, one_start()), DataError,
               Contains("target 'loss' must be positive to fit in log space, but row 2 of table "
                        "'t.csv' has -0.5") &&
-                  Contains("--skip-nonpositive"));
+                  Contains("(use option 'space' linear, or option 'skip_nonpositive' to leave "
+                           "such rows out)"));
 }
 
 TEST_CASE("errors: fit.weights", "[errors][fit]") {

@@ -28,13 +28,13 @@
 #include "slfit/core/simulate.hpp"
 #include "slfit/core/table.hpp"
 #include "slfit/fit/by_group.hpp"
+#include "slfit/fit/covariance.hpp"
 #include "slfit/fit/fit.hpp"
 #include "slfit/laws/capybara.hpp"
 #include "slfit/laws/chinchilla.hpp"
 #include "slfit/laws/kumar.hpp"
 #include "slfit/laws/qat_group.hpp"
 #include "slfit/laws/qid.hpp"
-#include "slfit/uncertainty/covariance.hpp"
 #include "slfit/uncertainty/two_stage.hpp"
 
 // Catch comes last: Ceres pulls in glog, whose CHECK macro would otherwise replace Catch's.

@@ -177,7 +177,7 @@ class BoundInputs {
         msg += ", but " + table.label() + " has no column '" + col + "'; columns are: ";
         const auto names = table.names();
         for (std::size_t j = 0; j < names.size(); ++j) msg += (j ? ", " : "") + names[j];
-        if (col == spec.name) msg += " (map one with --col " + spec.name + "=HEADER)";
+        if (col == spec.name) msg += " (map one with option 'columns' " + spec.name + "=HEADER)";
         throw DataError(msg);
       }
       values_[static_cast<std::size_t>(i)] = &table.column(col);

@@ -22,13 +22,13 @@
 #include <vector>
 
 #include "slfit/detail/parallel.hpp"
+#include "slfit/fit/covariance.hpp"
 #include "slfit/fit/dense_lm.hpp"
 #include "slfit/fit/problem.hpp"
 #include "slfit/fit/projection.hpp"
 #include "slfit/fit/result.hpp"
 #include "slfit/fit/solve.hpp"
 #include "slfit/fit/starts.hpp"
-#include "slfit/uncertainty/covariance.hpp"
 
 namespace slfit {
 

@@ -74,7 +74,7 @@ struct StartSpec {
   }
 };
 
-// Parses the tool's --starts value: hoffmann | default | random:K | any grid name of the law.
+// Parses a start list's name: hoffmann | default | random:K | any grid name of the law.
 inline StartSpec parse_starts(std::string_view s) {
   if (s == "default") return StartSpec::defaults();
   if (s.substr(0, 7) == "random:") {
@@ -82,11 +82,12 @@ inline StartSpec parse_starts(std::string_view s) {
     char* end = nullptr;
     const long n = std::strtol(k.c_str(), &end, 10);
     if (k.empty() || *end != '\0' || n < 1 || n > 10000000) {
-      throw UsageError("--starts random:K needs a whole number K from 1 to 1e7, got '" + k + "'");
+      throw UsageError("option 'starts' random:K needs a whole number K from 1 to 1e7, got '" + k +
+                       "'");
     }
     return StartSpec::random(static_cast<int>(n));
   }
-  if (s.empty()) throw UsageError("--starts needs a value: default, hoffmann or random:K");
+  if (s.empty()) throw UsageError("option 'starts' needs a value: default, hoffmann or random:K");
   return StartSpec::grid(std::string(s));
 }
 

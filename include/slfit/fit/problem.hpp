@@ -70,7 +70,7 @@ struct FitProblem {
     const std::string target_col = column_for(opt.columns, opt.target);
     if (!table.has(target_col)) {
       throw DataError("no target column '" + target_col + "' in " + table.label() +
-                      " (choose one with --target or --col target=HEADER)");
+                      " (choose one with option 'target' or option 'columns' target=HEADER)");
     }
     const Array& y = table.column(target_col);
     target.resize(static_cast<std::size_t>(y.size()));
@@ -80,10 +80,11 @@ struct FitProblem {
                         std::to_string(r + 1) + " of " + table.label());
       }
       if (space == Space::kLog && !(y(r) > 0.0)) {
-        throw DataError("target '" + target_col +
-                        "' must be positive to fit in log space, but row " + std::to_string(r + 1) +
-                        " of " + table.label() + " has " + BoundInputs<L>::fmt_double(y(r)) +
-                        " (use --space linear, or --skip-nonpositive to leave such rows out)");
+        throw DataError(
+            "target '" + target_col + "' must be positive to fit in log space, but row " +
+            std::to_string(r + 1) + " of " + table.label() + " has " +
+            BoundInputs<L>::fmt_double(y(r)) +
+            " (use option 'space' linear, or option 'skip_nonpositive' to leave such rows out)");
       }
       target[static_cast<std::size_t>(r)] = space == Space::kLog ? std::log(y(r)) : y(r);
     }

@@ -20,9 +20,9 @@
 #include <string>
 #include <vector>
 
+#include "slfit/fit/covariance.hpp"
 #include "slfit/fit/problem.hpp"
 #include "slfit/fit/result.hpp"
-#include "slfit/uncertainty/covariance.hpp"
 
 namespace slfit {
 
