@@ -19,6 +19,7 @@
 #include "slfit/fit/by_group.hpp"
 #include "slfit/fit/covariance.hpp"
 #include "slfit/fit/fit.hpp"
+#include "slfit/fit/objective.hpp"
 #include "slfit/fit/options.hpp"
 #include "slfit/fit/report.hpp"
 #include "slfit/fit/result.hpp"

@@ -205,6 +205,16 @@ TEST_CASE("errors: fit.huber-delta", "[errors][fit]") {
   CHECK_ERROR(fit(sim(), o), UsageError, Contains("Huber's delta must be positive and finite"));
 }
 
+TEST_CASE("errors: fit.overestimate-penalty", "[errors][fit]") {
+  FitOptions o = one_start();
+  o.overestimate_penalty = 0.5;
+  CHECK_ERROR(fit(sim(), o), UsageError,
+              Contains("option 'overestimate_penalty' must be a finite number of at least 1, got "
+                       "0.5"));
+  o.overestimate_penalty = std::nan("");
+  CHECK_ERROR(fit(sim(), o), UsageError, Contains("got nan"));
+}
+
 TEST_CASE("errors: fit.no-rows", "[errors][fit]") {
   const Table t = sim();
   const Table none = t.filter(slfit::Mask::Constant(t.rows(), false));

@@ -4,9 +4,9 @@
 // hundred rows, and then Ceres' per-row residual blocks and per-solve setup cost more than the
 // arithmetic. This solver works on the whole Jacobian at once (ResidualModel), forms the k x k
 // normal equations, and takes the same steps Ceres' LM would:
-//   - Huber's loss enters as row weights min(1, delta/|r|) on the Gauss-Newton model (Ceres' robust
-//     correction reduces to exactly this for Huber), while steps are accepted on the exact
-//     objective of the CLI contract;
+//   - the objective enters as row weights on the Gauss-Newton model (SmoothLoss::lm_weights:
+//     Huber's min(1, delta/|r|), which Ceres' robust correction reduces to, times the over-estimate
+//     penalty), while steps are accepted on the exact objective of the CLI contract;
 //   - damping lambda * diag(J^T W J), the diagonal clamped to [1e-6, 1e32] as in Ceres;
 //   - bounds by projection, with parameters held at a bound (and pushed outward by the gradient)
 //     left out of the step;
@@ -27,29 +27,10 @@
 
 namespace slfit {
 
-namespace detail {
-
-// Sum of w * rho(r) as in the CLI contract (delta <= 0: squared). Vectorized and allocation-free:
-// it runs after every trial step.
-inline double dense_objective(const Eigen::VectorXd& r, const Eigen::VectorXd& w, double delta) {
-  if (delta <= 0.0) return (w.array() * r.array().square()).sum();
-  const auto a = r.array().abs();
-  return (w.array() * (a <= delta).select(0.5 * a.square(), delta * (a - 0.5 * delta))).sum();
-}
-
-// The contract's objective of residuals r with weights w.
-inline double contract_objective(Objective kind, double delta, const Eigen::VectorXd& r,
-                                 const Eigen::VectorXd& w) {
-  if (kind == Objective::kAbsolute) return (w.array() * r.array().abs()).sum();
-  return dense_objective(r, w, kind == Objective::kSquared ? 0.0 : delta);
-}
-
-}  // namespace detail
-
-// Solves from `internal` with Huber's delta (squared when delta <= 0).
+// Solves the smooth problem `loss` from `internal`.
 template <Law L>
-SolveOutcome solve_dense(const ResidualModel<L>& model, std::vector<double> internal, double delta,
-                         const SolveSettings& settings) {
+SolveOutcome solve_dense(const ResidualModel<L>& model, std::vector<double> internal,
+                         const SmoothLoss& loss, const SolveSettings& settings) {
   const FitProblem<L>& problem = model.problem();
   constexpr int K = L::kNumParameters;
   const Eigen::Index n = model.rows();
@@ -68,7 +49,7 @@ SolveOutcome solve_dense(const ResidualModel<L>& model, std::vector<double> inte
                           : Eigen::Map<const Eigen::VectorXd>(problem.weights.data(), n).eval();
 
   typename ResidualModel<L>::Scratch scratch;
-  Eigen::VectorXd r, rn;
+  Eigen::VectorXd r, rn, penalized;
   Eigen::MatrixXd jac, jn;
   // `r` always holds the residuals at `internal`, so the end point needs no extra evaluation.
   auto finish = [&](bool converged, std::string message) {
@@ -76,7 +57,7 @@ SolveOutcome solve_dense(const ResidualModel<L>& model, std::vector<double> inte
     out.converged = converged;
     out.message = std::move(message);
     out.finite = true;
-    out.objective = detail::contract_objective(problem.objective, problem.delta, r, w);
+    out.objective = problem.objective_function().value(r, w, penalized);
     return out;
   };
   if (!model.residuals_and_jacobian(internal.data(), r, jac, scratch)) {
@@ -86,8 +67,8 @@ SolveOutcome solve_dense(const ResidualModel<L>& model, std::vector<double> inte
   }
   if (kf == 0) return finish(true, "every parameter is fixed");
 
-  const double scale = delta <= 0.0 ? 2.0 : 1.0;  // squared: F = sum w r^2, not half of it
-  double cost = detail::dense_objective(r, w, delta);
+  const double scale = loss.gradient_scale();
+  double cost = loss.value(r, w, penalized);
   double lambda = 1e-4, nu = 2.0;
   Eigen::MatrixXd wj(n, kf);
   Eigen::VectorXd omega(n), curv(n), wr(n);
@@ -102,22 +83,7 @@ SolveOutcome solve_dense(const ResidualModel<L>& model, std::vector<double> inte
   std::array<Eigen::Index, K> moving{};
   std::vector<double> trial(internal);
   while (out.iterations < settings.max_iterations) {
-    // Huber: rho'(r) = omega r with omega = min(1, delta/|r|) gives the exact gradient. For the
-    // curvature, rows in the linear part contribute rho'' = 0 once enough rows sit in the
-    // quadratic part to determine a step (Newton-like, far fewer iterations near the optimum);
-    // before that they contribute omega, as in Ceres' robust correction.
-    if (delta > 0.0) {
-      omega = w.array() * (delta / r.array().abs()).min(1.0);  // |r| = 0 gives inf, then 1
-      const Eigen::Index inside = (r.array().abs() <= delta).count();
-      if (inside >= kf) {
-        curv = (r.array().abs() <= delta).select(w, 0.0);
-      } else {
-        curv = omega;
-      }
-    } else {
-      omega = w;
-      curv = w;
-    }
+    loss.lm_weights(r, w, kf, penalized, omega, curv);
     // g = J^T (omega r) and the lower triangle of H = J^T diag(curv) J, column by column: each
     // entry is one vectorized dot product over the rows.
     wr = omega.cwiseProduct(r);
@@ -181,7 +147,7 @@ SolveOutcome solve_dense(const ResidualModel<L>& model, std::vector<double> inte
       hs.noalias() = h * step;
       const double predicted = -(g.dot(step) + 0.5 * step.dot(hs));
       if (predicted > 0.0 && model.residuals_and_jacobian(trial.data(), rn, jn, scratch)) {
-        const double trial_cost = detail::dense_objective(rn, w, delta);
+        const double trial_cost = loss.value(rn, w, penalized);
         const double rho = (cost - trial_cost) / predicted;
         if (rho > 1e-3) {
           accepted = true;
@@ -210,8 +176,8 @@ template <Law L>
 SolveOutcome solve_dense_from(const ResidualModel<L>& model, const std::vector<double>& internal,
                               const SolveSettings& settings) {
   return solve_objective(model.problem(), internal,
-                         [&](const std::vector<double>& x, double delta) {
-                           return solve_dense(model, x, delta, settings);
+                         [&](const std::vector<double>& x, const SmoothLoss& loss) {
+                           return solve_dense(model, x, loss, settings);
                          });
 }
 

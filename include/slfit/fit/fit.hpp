@@ -68,8 +68,9 @@ FitResult fit_from_starts(const FitProblem<L>& problem,
   FitResult result;
   result.law = std::string(L::kName);
   result.objective = problem.objective;
-  result.delta = problem.objective == Objective::kHuber ? problem.delta : 0.0;
+  result.delta = problem.objective_function().used_delta();
   result.space = problem.space;
+  result.overestimate_penalty = problem.overestimate_penalty;
   result.points = static_cast<Eigen::Index>(problem.rows.size());
   for (const auto& s : problem.specs) result.names.push_back(s.name);
   result.fixed = problem.is_fixed;
@@ -192,8 +193,7 @@ FitResult fit_from_starts(const FitProblem<L>& problem,
       result.residuals = residuals(problem, result.parameters);
     }
   }
-  result.objective_value =
-      objective_value(problem.objective, problem.delta, result.residuals, problem.weights);
+  result.objective_value = problem.objective_function().value(result.residuals, problem.weights);
   result.rss = objective_value(Objective::kSquared, 0.0, result.residuals, problem.weights);
 
   result.at_lower.assign(k, false);
@@ -239,6 +239,7 @@ FitResult fit_from_starts(const FitProblem<L>& problem,
 template <Law L>
 FitResult fit(const Table& table, const FitOptions& opt = {}) {
   const auto t0 = std::chrono::steady_clock::now();
+  objective_function(opt).check();
   std::vector<Eigen::Index> dropped;
   const Table* used = &table;
   Table kept;

@@ -1,11 +1,13 @@
 // What a fit minimizes and how: the options struct every fitter takes.
 //
-// The objective is a sum over rows of rho(r_i) times the row's weight, where r_i is the prediction
-// minus the target, both in the chosen space (log: log L_pred - log L; linear: L_pred - L):
+// The objective is a weighted sum over rows (fit/objective.hpp),
+//   F = sum_i w_i c(r_i) rho(r_i),   c(r) = overestimate_penalty if r > 0, else 1,
+// where r_i is the prediction minus the target, both in the chosen space (log: log L_pred - log L;
+// linear: L_pred - L), and
 //   squared   rho(r) = r^2
 //   huber     rho(r) = r^2/2 if |r| <= delta, else delta (|r| - delta/2)
 //   absolute  rho(r) = |r|
-// These are the values reported as `objective.value` (see DESIGN.md, CLI contract).
+// F is the value reported as `objective.value` (see DESIGN.md, CLI contract).
 //
 //   slfit::FitOptions o;
 //   o.objective = slfit::Objective::kHuber;   // Hoffmann et al.'s procedure:
@@ -24,29 +26,10 @@
 
 #include "slfit/core/law.hpp"
 #include "slfit/core/parameter.hpp"
+#include "slfit/fit/objective.hpp"
 
 namespace slfit {
 
-enum class Objective { kSquared, kHuber, kAbsolute };
-
-inline std::string_view to_string(Objective o) {
-  switch (o) {
-    case Objective::kSquared:
-      return "squared";
-    case Objective::kHuber:
-      return "huber";
-    case Objective::kAbsolute:
-      return "absolute";
-  }
-  return "?";
-}
-
-inline Objective parse_objective(std::string_view s) {
-  if (s == "squared") return Objective::kSquared;
-  if (s == "huber") return Objective::kHuber;
-  if (s == "absolute") return Objective::kAbsolute;
-  throw UsageError("unknown objective '" + std::string(s) + "'; use squared, huber or absolute");
-}
 inline Space parse_space(std::string_view s) {
   if (s == "log") return Space::kLog;
   if (s == "linear") return Space::kLinear;
@@ -128,6 +111,10 @@ struct FitOptions {
   Objective objective = Objective::kSquared;
   double delta = 1e-3;  // Huber's threshold, in the units of the residual
   Space space = Space::kLinear;
+  // W >= 1: rows where the law predicts more than the observed value (r > 0) count W times in
+  // the objective. Over-estimates are what under-tuned runs produce (their losses sit above the
+  // law's frontier), so W > 1 fits the lower envelope of the rows.
+  double overestimate_penalty = 1.0;
 
   ColumnMap columns;                   // law input (or "target") -> table column
   std::string target = "loss";         // the column fitted (use derive() for an expression)
@@ -155,5 +142,9 @@ struct FitOptions {
   // listed in FitResult::dropped_rows.
   bool skip_nonpositive = false;
 };
+
+inline ObjectiveFunction objective_function(const FitOptions& o) {
+  return {o.objective, o.delta, o.overestimate_penalty};
+}
 
 }  // namespace slfit

@@ -3,7 +3,8 @@
 // Everything a user can get wrong is checked here, before Ceres sees anything (Ceres aborts the
 // process on misuse): names of fixed, bounded and transformed parameters, bounds that contradict
 // each other or a log transform, targets that are not finite or not positive in log space,
-// weights, and whether there are enough rows for the free parameters.
+// weights, the objective's delta and over-estimate penalty, and whether there are enough rows for
+// the free parameters.
 #pragma once
 
 #include <cmath>
@@ -28,7 +29,10 @@ struct FitProblem {
   std::vector<double> weights;  // empty when every row weighs 1
   Objective objective = Objective::kSquared;
   double delta = 1e-3;
+  double overestimate_penalty = 1.0;
   Space space = Space::kLinear;
+
+  ObjectiveFunction objective_function() const { return {objective, delta, overestimate_penalty}; }
 
   int free_count() const {
     int k = 0;
@@ -37,7 +41,11 @@ struct FitProblem {
   }
 
   FitProblem(const Table& table, const FitOptions& opt)
-      : objective(opt.objective), delta(opt.delta), space(opt.space) {
+      : objective(opt.objective),
+        delta(opt.delta),
+        overestimate_penalty(opt.overestimate_penalty),
+        space(opt.space) {
+    objective_function().check();
     const std::string law(L::kName);
     specs = L::parameters();
     for (const auto& [name, t] : opt.transforms)
@@ -58,9 +66,6 @@ struct FitProblem {
     for (std::size_t i = 0; i < specs.size(); ++i) check_spec(specs[i], law);
     for (std::size_t i = 0; i < specs.size(); ++i)
       if (is_fixed[i]) check_value(specs[i], fixed_values[i], "fixed value");
-    if (opt.objective == Objective::kHuber && !(opt.delta > 0.0 && std::isfinite(opt.delta))) {
-      throw UsageError("Huber's delta must be positive and finite");
-    }
 
     if (table.rows() == 0) throw DataError(table.label() + " has no rows to fit");
     const BoundInputs<L> inputs(table, opt.columns);
@@ -171,6 +176,7 @@ struct FitProblem {
         upper_internal(other.upper_internal),
         objective(other.objective),
         delta(other.delta),
+        overestimate_penalty(other.overestimate_penalty),
         space(other.space) {}
 
   static void check_spec(const ParameterSpec& s, const std::string& law) {

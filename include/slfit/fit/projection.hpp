@@ -11,8 +11,10 @@
 // before any solver runs: every start's objective is evaluated (vectorized over the table), every
 // distinct nonlinear candidate is projected and evaluated, and only the best `keep` distinct
 // points are solved. The least squares are weighted by 1/L^2 when the fit is in log space
-// (log L' - log L ~ (L' - L) / L), so the projection is exact for squared linear fits and a
-// first-order answer otherwise; the solver then finishes the job on the real objective.
+// (log L' - log L ~ (L' - L) / L), so the projection is exact for squared linear fits without an
+// over-estimate penalty and a first-order answer otherwise. That is safe because projection only
+// proposes candidates: every start and every projected candidate is ranked by the fit's own
+// objective (penalty and all), and the solver then finishes the job on that objective.
 //
 // A parameter is taken as linear when its spec says so (ParameterSpec::linear) and the formula is
 // verified, at each point, to be affine in those parameters; where it is not, the start is kept
@@ -206,13 +208,14 @@ ScreenOutcome screen_starts(const ResidualModel<L>& model,
       pr.weights.empty()
           ? Eigen::VectorXd::Ones(model.rows())
           : Eigen::Map<const Eigen::VectorXd>(pr.weights.data(), model.rows()).eval();
+  const ObjectiveFunction f = pr.objective_function();
   auto objective_at = [&](const std::vector<double>& natural) {
     std::vector<double> internal(k);
     for (std::size_t i = 0; i < k; ++i)
       internal[i] = to_internal(pr.specs[i].transform, natural[i]);
-    Eigen::VectorXd r;
+    Eigen::VectorXd r, buffer;
     if (!model.residuals(internal.data(), r)) return std::nan("");
-    return detail::contract_objective(pr.objective, pr.delta, r, w);
+    return f.value(r, w, buffer);
   };
 
   std::vector<ScreenedStart> pool(starts.size());

@@ -20,9 +20,7 @@ inline std::string format_value(double v, int digits = 6) {
 }
 
 inline std::string objective_label(const FitResult& r) {
-  std::string s(to_string(r.objective));
-  if (r.objective == Objective::kHuber) s += fmt::format("(delta={:g})", r.delta);
-  return s + " in " + std::string(to_string(r.space)) + " space";
+  return r.objective_function().label() + " in " + std::string(to_string(r.space)) + " space";
 }
 
 inline std::string brief_report(const FitResult& r) {

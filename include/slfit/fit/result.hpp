@@ -44,6 +44,8 @@ struct FitResult {
   Objective objective = Objective::kSquared;
   double delta = 0.0;
   Space space = Space::kLinear;
+  double overestimate_penalty = 1.0;  // W of FitOptions
+  ObjectiveFunction objective_function() const { return {objective, delta, overestimate_penalty}; }
   double objective_value = std::nan("");
   double rss = std::nan("");  // weighted sum of squared residuals at the optimum
   Eigen::Index points = 0;    // rows fitted
@@ -94,28 +96,5 @@ struct FitResult {
     return k;
   }
 };
-
-// The objective of the CLI contract for residuals r and weights w (empty: all 1).
-inline double objective_value(Objective kind, double delta, const std::vector<double>& r,
-                              const std::vector<double>& w = {}) {
-  double sum = 0.0;
-  for (std::size_t i = 0; i < r.size(); ++i) {
-    const double a = std::abs(r[i]);
-    double rho = 0.0;
-    switch (kind) {
-      case Objective::kSquared:
-        rho = a * a;
-        break;
-      case Objective::kHuber:
-        rho = a <= delta ? 0.5 * a * a : delta * (a - 0.5 * delta);
-        break;
-      case Objective::kAbsolute:
-        rho = a;
-        break;
-    }
-    sum += (w.empty() ? 1.0 : w[i]) * rho;
-  }
-  return sum;
-}
 
 }  // namespace slfit

@@ -1,9 +1,9 @@
 // One local solve with Ceres from one start, and the residuals of a law at a point.
 //
-// Each row is its own residual block so that Ceres' robust losses apply row by row:
-// HuberLoss(delta) gives exactly the Huber objective of the CLI contract (Ceres' cost is half the
-// sum of rho(r^2), and for Huber that half is already built into rho). The absolute objective is
-// not smooth; it is reached by continuation, solving Huber problems with a shrinking delta.
+// Each row is its own residual block so that Ceres' robust losses apply row by row; what the
+// residual and the loss are for each objective is SmoothLoss's business (fit/objective.hpp). The
+// absolute objective is not smooth; it is reached by continuation, solving Huber problems with a
+// shrinking delta.
 #pragma once
 
 #include <ceres/ceres.h>
@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "slfit/fit/objective.hpp"
 #include "slfit/fit/problem.hpp"
 #include "slfit/fit/result.hpp"
 
@@ -82,6 +83,20 @@ struct RowCost {
   }
 };
 
+// A row's residual as Ceres sees it: with the over-estimate penalty folded in (SmoothLoss).
+template <Law L>
+struct PenalizedRowCost {
+  RowCost<L> row;
+  SmoothLoss loss;
+
+  template <class T>
+  bool operator()(const T* internal, T* residual) const {
+    if (!row(internal, residual)) return false;
+    residual[0] = loss.residual(residual[0]);
+    return RowCost<L>::finite(residual[0]);
+  }
+};
+
 }  // namespace detail
 
 struct SolveSettings {
@@ -100,10 +115,10 @@ struct SolveOutcome {
   std::string message;
 };
 
-// Solves from `internal` (optimizer units) with the given Huber delta (or squared when delta <= 0).
+// Solves the smooth problem `loss` from `internal` (optimizer units).
 template <Law L>
-SolveOutcome solve_once(const FitProblem<L>& problem, std::vector<double> internal, double delta,
-                        const SolveSettings& settings) {
+SolveOutcome solve_once(const FitProblem<L>& problem, std::vector<double> internal,
+                        const SmoothLoss& loss, const SolveSettings& settings) {
   constexpr int K = L::kNumParameters;
   std::array<Transform, K> transforms;
   for (std::size_t i = 0; i < static_cast<std::size_t>(K); ++i)
@@ -132,12 +147,12 @@ SolveOutcome solve_once(const FitProblem<L>& problem, std::vector<double> intern
   popt.enable_fast_removal = false;
   ceres::Problem cp(popt);
   std::vector<std::unique_ptr<ceres::LossFunction>> losses;
-  std::unique_ptr<ceres::LossFunction> shared;
-  if (delta > 0.0) shared = std::make_unique<ceres::HuberLoss>(delta);
+  const std::unique_ptr<ceres::LossFunction> shared = loss.ceres_loss();
   double* x = internal.data();
   for (std::size_t r = 0; r < problem.rows.size(); ++r) {
-    auto* cost = new ceres::AutoDiffCostFunction<detail::RowCost<L>, 1, K>(
-        new detail::RowCost<L>{problem.rows[r], problem.target[r], problem.space, transforms});
+    auto* cost = new ceres::AutoDiffCostFunction<detail::PenalizedRowCost<L>, 1, K>(
+        new detail::PenalizedRowCost<L>{
+            {problem.rows[r], problem.target[r], problem.space, transforms}, loss});
     ceres::LossFunction* loss = shared.get();
     if (!problem.weights.empty()) {
       // ScaledLoss with a null base scales the squared loss; it must own nothing we own.
@@ -188,39 +203,30 @@ SolveOutcome solve_once(const FitProblem<L>& problem, std::vector<double> intern
   std::vector<double> p(out.internal.size());
   for (std::size_t i = 0; i < p.size(); ++i) p[i] = to_natural(transforms[i], out.internal[i]);
   const auto r = residuals(problem, p);
-  out.objective = objective_value(problem.objective, problem.delta, r, problem.weights);
+  out.objective = problem.objective_function().value(r, problem.weights);
   out.finite = std::isfinite(out.objective);
   if (!out.finite) out.converged = false;
   return out;
 }
 
-// Solves the problem's own objective from `internal` with `once(internal, delta)`, a local solve
-// of the Huber problem with that delta (squared when delta <= 0).
+// Solves the problem's own objective from `internal` with `once(internal, loss)`, a local solve
+// of one smooth problem, for each of the objective's stages in turn.
 template <Law L, class Once>
 SolveOutcome solve_objective(const FitProblem<L>& problem, const std::vector<double>& internal,
                              Once&& once) {
-  switch (problem.objective) {
-    case Objective::kSquared:
-      return once(internal, 0.0);
-    case Objective::kHuber:
-      return once(internal, problem.delta);
-    case Objective::kAbsolute:
-      break;
-  }
-  // Absolute: Huber with delta shrinking from the typical residual towards zero; the Huber
-  // minimizer approaches the least-absolute-deviation one as delta -> 0.
+  const ObjectiveFunction f = problem.objective_function();
+  if (!f.needs_typical_residual()) return once(internal, f.stages(0.0).front());
   std::vector<double> p(internal.size());
   for (std::size_t i = 0; i < p.size(); ++i)
     p[i] = to_natural(problem.specs[i].transform, internal[i]);
   auto r = residuals(problem, p);
   for (auto& v : r) v = std::abs(v);
   std::nth_element(r.begin(), r.begin() + static_cast<long>(r.size() / 2), r.end());
-  double d = std::isfinite(r[r.size() / 2]) ? std::max(r[r.size() / 2], 1e-12) : 1.0;
   SolveOutcome out;
   out.internal = internal;
   int iterations = 0;
-  for (int round = 0; round < 10; ++round, d *= 0.1) {
-    out = once(out.internal, d);
+  for (const SmoothLoss& stage : f.stages(r[r.size() / 2])) {
+    out = once(out.internal, stage);
     iterations += out.iterations;
     if (!out.finite) break;
   }
@@ -232,9 +238,10 @@ SolveOutcome solve_objective(const FitProblem<L>& problem, const std::vector<dou
 template <Law L>
 SolveOutcome solve_from(const FitProblem<L>& problem, const std::vector<double>& internal,
                         const SolveSettings& settings) {
-  return solve_objective(problem, internal, [&](const std::vector<double>& x, double delta) {
-    return solve_once(problem, x, delta, settings);
-  });
+  return solve_objective(problem, internal,
+                         [&](const std::vector<double>& x, const SmoothLoss& loss) {
+                           return solve_once(problem, x, loss, settings);
+                         });
 }
 
 }  // namespace slfit

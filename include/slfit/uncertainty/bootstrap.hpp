@@ -196,6 +196,9 @@ BootstrapResult bootstrap(const Table& table, const FitOptions& opt, const Boots
     throw UsageError("a bootstrap needs at least 1 resample, got " + std::to_string(bo.resamples));
   }
   check_level(bo.level);
+  // Here too, not only in the fit: with `best` given, no fit runs before the resamples, whose
+  // setup errors are caught and counted as failed resamples.
+  objective_function(opt).check();
   if (!(bo.disagreement >= 1.0)) throw UsageError("the disagreement factor must be at least 1");
 
   // Rows the fit would leave out (skip_nonpositive) are left out of resampling too, so that

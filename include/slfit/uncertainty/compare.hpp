@@ -108,10 +108,14 @@ inline Comparison compare_laws(const Table& table, const std::vector<FitCandidat
                              "' were fitted in different spaces or to different rows: their "
                              "information criteria are not comparable");
     }
-    if (s.fit.objective != Objective::kSquared && s.fit.status != FitStatus::kFailed) {
-      out.warnings.push_back("'" + s.name + "' was fitted with a " +
-                             std::string(to_string(s.fit.objective)) +
-                             " objective; AIC and BIC assume least squares");
+    if (!s.fit.objective_function().least_squares() && s.fit.status != FitStatus::kFailed) {
+      const ObjectiveFunction f = s.fit.objective_function();
+      out.warnings.push_back(
+          "'" + s.name + "' was fitted with a " + std::string(to_string(f.kind)) + " objective" +
+          (f.penalized()
+               ? " and an over-estimate penalty of " + detail::format_g(f.overestimate_penalty)
+               : std::string()) +
+          "; AIC and BIC assume least squares");
     }
   }
   std::vector<double> aic, bic, held;

@@ -35,6 +35,7 @@ struct FitCandidate {
 
 template <Law L>
 FitCandidate candidate(std::string name, const FitOptions& opt) {
+  objective_function(opt).check();  // before compare_laws or holdout fits anything
   FitCandidate c;
   c.name = std::move(name);
   c.fit = [opt](const Table& t) { return fit<L>(t, opt); };
