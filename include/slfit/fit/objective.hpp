@@ -112,10 +112,11 @@ struct SmoothLoss {
 
   // What Ceres needs: the residual a row's cost function returns, and the loss applied to it
   // (null: squared). Ceres' loss sees only r^2, not the sign of r, so the penalty goes into the
-  // residual: a residual g(r) with huber_delta(g) = W huber_delta(r) for r > 0, which is
-  // sqrt(W) r while that stays in the quadratic zone and grows linearly past it (g is continuous
-  // with a continuous derivative there); squared: g = sqrt(W) r. Ceres' cost, half the sum of
-  // its loss, is then the objective (Huber) or half of it (squared).
+  // residual: for r > 0 a residual g(r) with huber_delta(g) = W huber_delta(r), that is
+  // g = sqrt(W) r while that stays within delta, then g = W h(r) / delta + delta / 2 with h the
+  // Huber value of r (quadratic up to r = delta, linear past it); g and its derivative are
+  // continuous. Squared: g = sqrt(W) r. Ceres' cost, half the sum of its loss, is then the
+  // objective (Huber) or half of it (squared).
   template <class T>
   T residual(const T& r) const {
     if (penalty == 1.0 || !(r > 0.0)) return r;

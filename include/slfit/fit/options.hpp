@@ -9,6 +9,19 @@
 //   absolute  rho(r) = |r|
 // F is the value reported as `objective.value` (see DESIGN.md, CLI contract).
 //
+// Defaults (the command-line tool's are the same, so that a fit from code and `slfit fit` with no
+// options agree; log space because scaling-law losses span decades of N and D, and log residuals
+// are relative errors that weigh small and large runs alike):
+//   objective            squared            delta         1e-3 (Huber only)
+//   space                log                overestimate_penalty  1 (no penalty)
+//   target               column "loss"      weights       none (every row 1)
+//   starts               the law's default grid, seed 0
+//   solver               auto (dense LM from every start, Ceres polish of the best 3)
+//   screening            auto, keeping 32 starts of larger lists
+//   max_iterations       200 per start, tolerances 1e-10
+//   covariance           on                 threads       0 (all cores)
+//   skip_nonpositive     off (a target <= 0 in log space is an error)
+//
 //   slfit::FitOptions o;
 //   o.objective = slfit::Objective::kHuber;   // Hoffmann et al.'s procedure:
 //   o.delta = 1e-3;                           //   Huber 1e-3 on log L
@@ -110,7 +123,7 @@ inline std::string_view to_string(Screening s) {
 struct FitOptions {
   Objective objective = Objective::kSquared;
   double delta = 1e-3;  // Huber's threshold, in the units of the residual
-  Space space = Space::kLinear;
+  Space space = Space::kLog;
   // W >= 1: rows where the law predicts more than the observed value (r > 0) count W times in
   // the objective. Over-estimates are what under-tuned runs produce (their losses sit above the
   // law's frontier), so W > 1 fits the lower envelope of the rows.

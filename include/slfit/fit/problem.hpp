@@ -30,7 +30,7 @@ struct FitProblem {
   Objective objective = Objective::kSquared;
   double delta = 1e-3;
   double overestimate_penalty = 1.0;
-  Space space = Space::kLinear;
+  Space space = Space::kLog;
 
   ObjectiveFunction objective_function() const { return {objective, delta, overestimate_penalty}; }
 

@@ -43,7 +43,7 @@ struct FitResult {
 
   Objective objective = Objective::kSquared;
   double delta = 0.0;
-  Space space = Space::kLinear;
+  Space space = Space::kLog;
   double overestimate_penalty = 1.0;  // W of FitOptions
   ObjectiveFunction objective_function() const { return {objective, delta, overestimate_penalty}; }
   double objective_value = std::nan("");
