@@ -24,7 +24,8 @@
 // candidate, holdout, add_first_stage_uncertainty, make_law_entry (the law behind the
 // type-erased LawEntry), evaluate and evaluate_into. The cheap ones (simulate, evaluate_at,
 // presets) are compiled where they are used, as before. slfit's own tests and tool do this for
-// the ten built-in laws (instances/ in the source tree); it halved their compile time.
+// the ten built-in laws (src/laws_a.cpp, src/laws_b.cpp in slfit::runtime); it halved their
+// compile time.
 #pragma once
 
 #include <string>
@@ -36,7 +37,7 @@
 #include "slfit/fit/options.hpp"
 #include "slfit/fit/problem.hpp"
 #include "slfit/fit/result.hpp"
-#include "slfit/laws/law_entry.hpp"
+#include "slfit/runtime/make_law_entry.hpp"
 #include "slfit/uncertainty/bootstrap.hpp"
 #include "slfit/uncertainty/holdout.hpp"
 #include "slfit/uncertainty/prediction.hpp"

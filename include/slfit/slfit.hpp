@@ -1,10 +1,9 @@
 // slfit: fitting, evaluating and using scaling laws of language-model training and quantization.
 // The umbrella header; link slfit::slfit (Eigen, Ceres, fmt). See README.md and docs/.
 //
-// It leaves out slfit/laws/registry.hpp, the run-time catalogue of laws by name: the catalogue
-// instantiates the fitter, bootstrap and prediction of every built-in law, which adds about a
-// minute to the compile of every file that includes it. Include it where a law is picked by name
-// at run time (as the tool does); code that names its law as a type does not need it.
+// Header-only: a file that calls fit<Law> compiles that law's fitter. The run-time layer
+// (slfit/runtime/, the compiled target slfit::runtime) is left out: it offers the built-in laws by
+// name with their fitters prebuilt, which is the faster way to fit them (docs/runtime.md).
 #pragma once
 
 #include "slfit/analysis/capybara.hpp"
@@ -17,6 +16,7 @@
 #include "slfit/core/simulate.hpp"
 #include "slfit/core/table.hpp"
 #include "slfit/fit/by_group.hpp"
+#include "slfit/fit/compression.hpp"
 #include "slfit/fit/covariance.hpp"
 #include "slfit/fit/fit.hpp"
 #include "slfit/fit/objective.hpp"

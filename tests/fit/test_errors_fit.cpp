@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "builtin_laws.hpp"  // the built-in laws' fitters come from slfit_instances
+#include "slfit/runtime/builtin_laws.hpp"  // the built-in laws' fitters come from slfit::runtime
 #include "slfit/analysis/capybara.hpp"
 #include "slfit/analysis/chinchilla.hpp"
 #include "slfit/analysis/kumar.hpp"
@@ -19,7 +19,7 @@
 #include "slfit/fit/by_group.hpp"
 #include "slfit/fit/fit.hpp"
 #include "slfit/laws/compression.hpp"
-#include "slfit/laws/registry.hpp"
+#include "slfit/runtime/catalogue.hpp"
 #include "slfit/uncertainty/bootstrap.hpp"
 #include "slfit/uncertainty/compare.hpp"
 #include "slfit/uncertainty/holdout.hpp"

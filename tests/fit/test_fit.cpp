@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "builtin_laws.hpp"  // the built-in laws' fitters come from slfit_instances
+#include "slfit/runtime/builtin_laws.hpp"  // the built-in laws' fitters come from slfit::runtime
 #include "slfit/core/error.hpp"
 #include "slfit/core/simulate.hpp"
 #include "slfit/core/table.hpp"

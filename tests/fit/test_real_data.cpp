@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "builtin_laws.hpp"  // the built-in laws' fitters come from slfit_instances
+#include "slfit/runtime/builtin_laws.hpp"  // the built-in laws' fitters come from slfit::runtime
 #include "slfit/core/expression.hpp"
 #include "slfit/fit/fit.hpp"
 #include "slfit/io/csv.hpp"

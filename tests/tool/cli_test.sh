@@ -85,7 +85,7 @@ check_json kptq.json "abs(j['rows'][0]['value']-0.0955851)<=5e-8 and abs(j['rows
 check_json opt.json "j['quantity']=='allocation' and len(j['rows'])==2 and round(j['rows'][0]['N']/1e7)==3219 and round(j['rows'][0]['D']/1e9)==2982 and abs(j['a']-0.451613)<=5e-7"
 expect_error 2 "needs --at P" -- optimal --law qid --preset ouyang2024 --quantity tokens --at N=7e9
 expect_error 2 "unknown quantity 'dcrit' for law 'qid'" -- optimal --law qid --preset ouyang2024 --quantity dcrit --at N=7e9
-expect_error 2 "no quantity for law 'pythia-kaplan'" -- optimal --law pythia-kaplan --preset ouyang2024 --quantity precision --at C=1
+expect_error 2 "law 'pythia-kaplan' has no analyses" -- optimal --law pythia-kaplan --preset ouyang2024 --quantity precision --at C=1
 "$slfit" optimal --law qat-group --preset chen2025-w4a4 --quantity wa-ratio --at N=595e6 --at D=100e9 --at G=32 --json >wa.json \
   && ok || bad "optimal wa-ratio"
 check_json wa.json "abs(j['rows'][0]['wa_ratio']-0.044089/(0.018643+0.028722))<2e-4"
@@ -447,14 +447,14 @@ expect_error 2 "--screen-keep must be at least 1" -- fit --law chinchilla --data
 expect_error 2 "--bootstrap needs a positive number of resamples" -- fit --law chinchilla --data sim.csv --bootstrap -1
 expect_error 2 "--quantity-at goes with --quantity" -- fit --law chinchilla --data sim.csv --bootstrap 5 --quantity-at C=1e21
 expect_error 2 "--bootstrap and --holdout cannot be combined yet" -- fit --law chinchilla --data sim.csv --bootstrap 5 --holdout "N > 1e9"
-expect_error 2 "--plot is not available with --law compression yet" -- fit --law compression --data formats.csv --reference dense --plot c.png
-expect_error 2 "--csv is not available with --law compression yet; use --json" -- fit --law compression --data formats.csv --reference dense --csv
-expect_error 2 "--by is not available with --law compression" -- fit --law compression --data formats.csv --reference dense --by N
+expect_error 2 "--plot is not available for a format-column fit yet" -- fit --law compression --data formats.csv --reference dense --plot c.png
+expect_error 2 "--csv is not available with law 'compression' yet; use --json" -- fit --law compression --data formats.csv --reference dense --csv
+expect_error 2 "--by is not available with law 'compression'" -- fit --law compression --data formats.csv --reference dense --by N
 expect_error 2 "--noise-kind must be additive or multiplicative" -- simulate --law chinchilla --preset hoffmann2022 --at N=1e9 --at D=1e10 --noise 0.01 --noise-kind gaussian
 # Analyses.
-expect_error 2 "give at most one of --at N and --at D" -- optimal --law kumar-qat --preset kumar2024 --quantity precision --at C=1e21 --at N=1e9 --at D=1e11
-expect_error 2 "give at most one of --at N and --at D" -- optimal --law capybara --preset sun2025 --quantity precision --at C=1e21 --at B=128 --at N=1e9 --at D=1e11
-expect_error 2 "--at P must be whole bits for format" -- optimal --law capybara --preset sun2025 --quantity format --at P=7.5
+expect_error 2 "give at most one of N and D" -- optimal --law kumar-qat --preset kumar2024 --quantity precision --at C=1e21 --at N=1e9 --at D=1e11
+expect_error 2 "give at most one of N and D" -- optimal --law capybara --preset sun2025 --quantity precision --at C=1e21 --at B=128 --at N=1e9 --at D=1e11
+expect_error 2 "P must be whole bits for format" -- optimal --law capybara --preset sun2025 --quantity format --at P=7.5
 # Output files: a folder where the file should go, a gnuplot that fails, a demo folder that is a
 # file. Stand-in gnuplots make these independent of whether gnuplot is installed.
 printf '#!/bin/sh\nout=$(sed -n "s/^set output '"'"'\\(.*\\)'"'"'$/\\1/p" "$1")\nprintf x >"$out"\n' >fake-gnuplot
@@ -471,6 +471,49 @@ SLFIT_GNUPLOT=$PWD/failing-gnuplot expect_error 1 "could not draw 'g.png': line 
 SLFIT_GNUPLOT= expect_error 1 "cannot write 'taken2.png.dat'" -- $grid --plot taken2.png
 printf 'x' >a-file
 expect_error 1 "cannot create the demo folder 'a-file'" -- demo --out a-file
+
+# --- predict at the rows of a table (a fit checked on another file) ----------------------------
+"$slfit" fit --law chinchilla --data sim.csv --where "N < 1e10" --json >train.json && ok || bad "fit for predict --data"
+"$slfit" predict --law chinchilla --params train.json --data sim.csv --json >rows.json && ok || bad "predict --data --json"
+check_json rows.json "len(j['rows'])==len(open('sim.csv').read().split())-1 and all(set(r)>={'N','D','value','observed'} for r in j['rows'])"
+check_json rows.json "[r['N'] for r in j['rows']]==[float(l.split(',')[0]) for l in open('sim.csv').read().split()[1:]]"
+"$slfit" predict --law chinchilla --params train.json --at N=1e10 --at D=1e11 --json >one.json
+# The same law at the same point (evaluated in a longer vector: the last bit may differ).
+check_json rows.json "any(r['N']==1e10 and r['D']==1e11 and abs(r['value']/json.load(open('one.json'))['rows'][0]['value']-1)<1e-14 for r in j['rows'])"
+"$slfit" predict --law chinchilla --params train.json --data sim.csv --where "N >= 1e10" --csv >rows.csv \
+  && head -1 rows.csv | grep -qx "N,D,value,observed" && [ "$(wc -l <rows.csv)" -gt 1 ] && ok || bad "predict --data --where --csv"
+sed 's/^N,/params,/' sim.csv >renamed_n.csv
+"$slfit" predict --law chinchilla --preset hoffmann2022 --data renamed_n.csv --col N=params >rows.txt \
+  && grep -q "observed" rows.txt && ok || bad "predict --data --col"
+expect_error 1 "has no column 'N' (did you mean 'n'? map it with --col N=n)" -- predict --law chinchilla --preset hoffmann2022 --data lower.csv
+expect_error 2 "give --at or --data, not both" -- predict --law chinchilla --preset hoffmann2022 --data sim.csv --at N=1
+expect_error 2 "--col, --derive and --where go with --data" -- predict --law chinchilla --preset hoffmann2022 --at N=1 --at D=1 --col N=x
+expect_error 2 "give --at NAME=V1,V2 (or --data FILE)" -- predict --law chinchilla --preset hoffmann2022
+
+# --- over-estimate penalty ------------------------------------------------------------------------
+"$slfit" fit --law chinchilla --data sim.csv --json >w1.json
+"$slfit" fit --law chinchilla --data sim.csv --overestimate-penalty 1 --json >w1b.json
+python3 -c "import json; a=json.load(open('w1.json')); b=json.load(open('w1b.json')); exit(0 if a['objective']['value']==b['objective']['value'] and a['parameters']==b['parameters'] else 1)" \
+  && ok || bad "--overestimate-penalty 1 changes the fit"
+"$slfit" fit --law chinchilla --data sim.csv --overestimate-penalty 10 --objective huber --delta 0.01 --json >w10.json && ok || bad "--overestimate-penalty 10"
+"$slfit" predict --law chinchilla --params w10.json --data sim.csv --json >w10rows.json
+# The reported objective is the weighted sum: residuals above the data count 10 times.
+python3 - <<'PY' && ok || bad "--overestimate-penalty objective is not the weighted Huber sum"
+import json, math
+fit = json.load(open("w10.json")); rows = json.load(open("w10rows.json"))["rows"]
+def huber(r, d=0.01): return r * r / 2 if abs(r) <= d else d * (abs(r) - d / 2)
+total = sum((10 if r["value"] > r["observed"] else 1) * huber(math.log(r["value"]) - math.log(r["observed"])) for r in rows)
+exit(0 if abs(total - fit["objective"]["value"]) <= 1e-9 * total else 1)
+PY
+expect_error 2 "--overestimate-penalty must be a finite number of at least 1, got 0.5" -- fit --law chinchilla --data sim.csv --overestimate-penalty 0.5
+expect_error 2 "--overestimate-penalty" -- fit --law chinchilla --data sim.csv --overestimate-penalty nan
+expect_error 2 "--overestimate-penalty" -- fit --law chinchilla --data sim.csv --overestimate-penalty ten
+expect_error 2 "--overestimate-penalty" -- compare --laws chinchilla,pythia-kaplan --data sim.csv --overestimate-penalty 0
+
+# --- the demo without gnuplot says it wrote scripts, not pictures ---------------------------------
+env -u SLFIT_GNUPLOT PATH=/nonexistent "$slfit" demo --out nogp-tour >nogp-tour.txt 2>nogp-tour.err && ok || bad "demo without gnuplot"
+grep -q "gnuplot was not found" nogp-tour.txt && ! grep -q "The plots are in" nogp-tour.txt \
+  && [ -s nogp-tour/fit.png.gp ] && [ ! -e nogp-tour/fit.png ] && ok || bad "demo without gnuplot claims pictures: $(tail -3 nogp-tour.txt)"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "slfit/slfit.hpp"
+#include "slfit/detail/text.hpp"
 
 namespace slfit::tool {
 

@@ -35,6 +35,7 @@
 
 #include "slfit/core/error.hpp"
 #include "slfit/core/law.hpp"
+#include "slfit/core/law_traits.hpp"
 #include "slfit/detail/minimize.hpp"
 #include "slfit/laws/capybara.hpp"
 
@@ -269,5 +270,69 @@ inline CapybaraPrecisionOptimum capybara_optimal_precision_joint(const std::vect
   return detail::capybara_optimize(params, detail::CapybaraHeld::kNeither, 0.0, C, B, cost,
                                    std::numeric_limits<double>::quiet_NaN());
 }
+
+template <>
+struct LawTraits<Capybara> {
+  static std::vector<Analysis> analyses() {
+    Analysis dcrit{.quantity = "dcrit",
+                   .required = {"N", "E", "M", "B"},
+                   .help = "tokens past which more data hurts",
+                   .run = [](const std::vector<double>& p, const Row& r) -> Outputs {
+                     return {{"dcrit", capybara_critical_data(p, *get(r, "N"), *get(r, "E"),
+                                                              *get(r, "M"), *get(r, "B"))}};
+                   },
+                   .plotted = {"dcrit"},
+                   .plot_label = "critical data size D_crit (tokens)",
+                   .output_labels = {{"dcrit", "D_crit"}}};
+    Analysis format{.quantity = "format",
+                    .required = {"P"},
+                    .help = "best exponent/mantissa split of P bits (sign included)",
+                    .run = [](const std::vector<double>& p, const Row& r) -> Outputs {
+                      const double bits = *get(r, "P");
+                      if (bits != std::floor(bits))
+                        throw UsageError("P must be whole bits for format");
+                      const FloatFormat f = capybara_best_format(p, static_cast<int>(bits));
+                      const CapybaraSplit s = capybara_optimal_split(p, bits);
+                      return {{"E", f.E}, {"M", f.M}, {"E_real", s.E}, {"M_real", s.M}};
+                    },
+                    .plotted = {"E", "M"},
+                    .plot_label = "best exponent bits E and mantissa bits M",
+                    .input_meanings = {{"P", "bit budget (sign, exponent, mantissa)"}}};
+    Analysis precision{
+        .quantity = "precision",
+        .required = {"C", "B"},
+        .optional = {"N", "D"},
+        .help =
+            "training bits minimizing loss under C = (6/16) P N D (joint, or with N or D given)",
+        .run = [](const std::vector<double>& p, const Row& r) -> Outputs {
+          const double c = *get(r, "C"), b = *get(r, "B");
+          if (get(r, "N") && get(r, "D")) throw UsageError("give at most one of N and D");
+          CapybaraPrecisionOptimum o;
+          if (auto n = get(r, "N")) {
+            o = capybara_optimal_precision_fixed_n(p, *n, c, b);
+          } else if (auto d = get(r, "D")) {
+            o = capybara_optimal_precision_fixed_d(p, *d, c, b);
+          } else {
+            o = capybara_optimal_precision_joint(p, c, b);
+          }
+          return {{"P", o.P},
+                  {"E", o.E},
+                  {"M", o.M},
+                  {"N", o.N},
+                  {"D", o.D},
+                  {"loss", o.loss},
+                  {"format_E", o.format.E},
+                  {"format_M", o.format.M},
+                  {"format_loss", o.format_loss}};
+        },
+        .plotted = {"P"},
+        .plot_label = "optimal training precision P (bits)"};
+    return {dcrit, format, precision};
+  }
+  // Channel-wise scaling acts as a block of 2^13.1567 elements in Sun et al.'s law.
+  static std::vector<NamedValue> named_values() {
+    return {{"B", "channel", kCapybaraChannelwiseBlock}};
+  }
+};
 
 }  // namespace slfit

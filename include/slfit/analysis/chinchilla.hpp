@@ -12,6 +12,7 @@
 #include <cmath>
 #include <vector>
 
+#include "slfit/core/law_traits.hpp"
 #include "slfit/laws/chinchilla.hpp"
 
 namespace slfit {
@@ -74,5 +75,45 @@ inline double chinchilla_compute_for_loss(const std::vector<double>& p, double t
   }
   return std::exp(0.5 * (lo + hi));
 }
+
+// What the catalogue and every front end know of Chinchilla beyond its formula.
+template <>
+struct LawTraits<Chinchilla> {
+  static std::vector<Analysis> analyses() {
+    Analysis allocation{
+        .quantity = "allocation",
+        .required = {"C"},
+        .help = "compute-optimal N and D under C = 6ND",
+        .run = [](const std::vector<double>& p, const Row& r) -> Outputs {
+          const Allocation a = chinchilla_allocation(p, *get(r, "C"));
+          return {{"N", a.N},
+                  {"D", a.D},
+                  {"tokens_per_parameter", a.tokens_per_parameter()},
+                  {"loss", a.loss}};
+        },
+        .plotted = {"N", "D"},
+        .plot_label = "compute-optimal N (parameters) and D (tokens)",
+        .output_labels = {{"N", "N_opt"}, {"D", "D_opt"}},
+        .budget_outputs = {
+            {"N", "N_opt"}, {"D", "D_opt"}, {"tokens_per_parameter", "tokens_per_parameter"}}};
+    Analysis compute{.quantity = "compute",
+                     .required = {"loss"},
+                     .help = "compute at which the compute-optimal model reaches a target loss",
+                     .run = [](const std::vector<double>& p, const Row& r) -> Outputs {
+                       const double c = chinchilla_compute_for_loss(p, *get(r, "loss"));
+                       const Allocation a = chinchilla_allocation(p, c);
+                       return {{"C", c}, {"N", a.N}, {"D", a.D}};
+                     },
+                     .plotted = {"C"},
+                     .plot_label = "training compute C (FLOP)"};
+    return {allocation, compute};
+  }
+  // The allocation exponents: N_opt grows as C^a, D_opt as C^b.
+  static std::vector<Summary> summary() {
+    return {{"G", [](const std::vector<double>& p) { return chinchilla_exponents(p).G; }, false},
+            {"a", [](const std::vector<double>& p) { return chinchilla_exponents(p).a; }, true},
+            {"b", [](const std::vector<double>& p) { return chinchilla_exponents(p).b; }, false}};
+  }
+};
 
 }  // namespace slfit

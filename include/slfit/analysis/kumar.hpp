@@ -41,6 +41,7 @@
 
 #include "slfit/core/error.hpp"
 #include "slfit/core/law.hpp"
+#include "slfit/core/law_traits.hpp"
 #include "slfit/detail/minimize.hpp"
 #include "slfit/laws/kumar.hpp"
 
@@ -261,5 +262,99 @@ inline KumarOptimum kumar_optimal_allocation_at_precision(const std::vector<doub
   out.loss = evaluate_at<KumarQat>(qat, {N, D, P, P, P});
   return out;
 }
+
+namespace detail {
+
+// Kumar's unified law starts with kumar-qat's 11 parameters and continues with kumar-ptq's 4.
+inline std::vector<double> kumar_qat_part(const std::vector<double>& p) {
+  return {p.begin(), p.begin() + KumarQat::kNumParameters};
+}
+
+inline Outputs kumar_outputs(const KumarOptimum& o) {
+  return {{"P", o.P}, {"N", o.N}, {"D", o.D}, {"N_eff", o.N_eff}, {"loss", o.loss}};
+}
+
+// The analyses kumar-qat and kumar share; both read kumar-qat's parameters at the front.
+inline std::vector<Analysis> kumar_qat_analyses() {
+  Analysis precision{
+      .quantity = "precision",
+      .required = {"C"},
+      .optional = {"N", "D"},
+      .help = "training bits minimizing loss under C = (6/16) N D P (joint, or with N or D given)",
+      .run = [](const std::vector<double>& p, const Row& r) -> Outputs {
+        const auto qat = kumar_qat_part(p);
+        const double c = *get(r, "C");
+        if (get(r, "N") && get(r, "D")) throw UsageError("give at most one of N and D");
+        if (auto n = get(r, "N")) return kumar_outputs(kumar_optimal_precision_fixed_n(qat, *n, c));
+        if (auto d = get(r, "D")) return kumar_outputs(kumar_optimal_precision_fixed_d(qat, *d, c));
+        return kumar_outputs(kumar_optimal_precision_joint(qat, c));
+      },
+      .plotted = {"P"},
+      .plot_label = "optimal training precision P (bits)"};
+  Analysis allocation{.quantity = "allocation",
+                      .required = {"C", "P"},
+                      .help = "N and D minimizing loss at precision P",
+                      .run = [](const std::vector<double>& p, const Row& r) -> Outputs {
+                        return kumar_outputs(kumar_optimal_allocation_at_precision(
+                            kumar_qat_part(p), *get(r, "P"), *get(r, "C")));
+                      },
+                      .plotted = {"N", "D"},
+                      .plot_label = "compute-optimal N (parameters) and D (tokens)",
+                      .output_labels = {{"N", "N_opt"}, {"D", "D_opt"}}};
+  return {precision, allocation};
+}
+
+inline Analysis kumar_dcrit_analysis(
+    std::vector<std::string> optional, std::string help,
+    std::function<Outputs(const std::vector<double>&, const Row&)> run) {
+  return {.quantity = "dcrit",
+          .required = {"N", "P_post"},
+          .optional = std::move(optional),
+          .help = std::move(help),
+          .run = std::move(run),
+          .plotted = {"dcrit"},
+          .plot_label = "critical data size D_crit (tokens)",
+          .output_labels = {{"dcrit", "D_crit"}}};
+}
+
+}  // namespace detail
+
+template <>
+struct LawTraits<KumarQat> {
+  static std::vector<Analysis> analyses() { return detail::kumar_qat_analyses(); }
+};
+
+template <>
+struct LawTraits<KumarPtq> {
+  static std::vector<Analysis> analyses() {
+    return {detail::kumar_dcrit_analysis(
+        {"B", "beta"},
+        "tokens past which more data hurts after PTQ (base B, beta default to kumar-qat/kumar2024)",
+        [](const std::vector<double>& p, const Row& r) -> Outputs {
+          const auto base = preset_values<KumarQat>("kumar2024");
+          const double b = get(r, "B").value_or(base[KumarQat::kB]);
+          const double beta = get(r, "beta").value_or(base[KumarQat::kBeta]);
+          return {{"dcrit", kumar_dcrit(p, b, beta, *get(r, "N"), *get(r, "P_post"))}};
+        })};
+  }
+  static Presentation presentation() {
+    return {.value_label = "PTQ loss degradation delta_PTQ (nats/token)"};
+  }
+};
+
+template <>
+struct LawTraits<Kumar> {
+  static std::vector<Analysis> analyses() {
+    auto out = detail::kumar_qat_analyses();
+    out.push_back(detail::kumar_dcrit_analysis(
+        {}, "tokens past which more data hurts after PTQ",
+        [](const std::vector<double>& p, const Row& r) -> Outputs {
+          const std::vector<double> ptq(p.begin() + KumarQat::kNumParameters, p.end());
+          return {{"dcrit", kumar_dcrit(ptq, p[KumarQat::kB], p[KumarQat::kBeta], *get(r, "N"),
+                                        *get(r, "P_post"))}};
+        }));
+    return out;
+  }
+};
 
 }  // namespace slfit

@@ -154,6 +154,7 @@ struct FitOptions {
   // negative, say). By default that is an error; with this set such rows are left out and
   // listed in FitResult::dropped_rows.
   bool skip_nonpositive = false;
+
 };
 
 inline ObjectiveFunction objective_function(const FitOptions& o) {

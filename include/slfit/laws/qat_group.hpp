@@ -24,6 +24,7 @@
 
 #include "slfit/core/error.hpp"
 #include "slfit/core/law.hpp"
+#include "slfit/core/law_traits.hpp"
 
 namespace slfit {
 
@@ -247,5 +248,39 @@ inline double qat_wa_ratio(double N, double D, double G) {
                       preset_values<QatGroup>("chen2025-w4a16"),
                       preset_values<QatGroup>("chen2025-w16a4"), N, D, G);
 }
+
+template <>
+struct LawTraits<QatGroup> {
+  static std::vector<Analysis> analyses() {
+    return {{.quantity = "wa-ratio",
+             .required = {"N", "D", "G"},
+             .help = "delta_W4A4 / (delta_W4A16 + delta_W16A4) from the chen2025 presets (about "
+                     "0.906)",
+             .run = [](const std::vector<double>&, const Row& r) -> Outputs {
+               return {{"wa_ratio", qat_wa_ratio(*get(r, "N"), *get(r, "D"), *get(r, "G"))}};
+             },
+             .plotted = {"wa_ratio"},
+             .plot_label = "delta_W4A4 / (delta_W4A16 + delta_W16A4)"}};
+  }
+  static Presentation presentation() {
+    return {.value_label = "QAT loss gap delta_p (nats/token)"};
+  }
+};
+
+template <>
+struct LawTraits<QatFull> {
+  static std::vector<Analysis> analyses() {
+    return {{.quantity = "multiplier",
+             .required = {"N", "D", "G"},
+             .help = "Frantar et al.'s equivalent effective-parameter multiplier of the QAT "
+                     "degradation",
+             .run = [](const std::vector<double>& p, const Row& r) -> Outputs {
+               const double n = *get(r, "N"), d = *get(r, "D"), g = *get(r, "G");
+               return {{"multiplier", qat_effective_multiplier(p, n, d, g)}};
+             },
+             .plotted = {"multiplier"},
+             .plot_label = "effective-parameter multiplier"}};
+  }
+};
 
 }  // namespace slfit

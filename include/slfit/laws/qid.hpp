@@ -27,6 +27,7 @@
 
 #include "slfit/core/error.hpp"
 #include "slfit/core/law.hpp"
+#include "slfit/core/law_traits.hpp"
 #include "slfit/detail/log_sum_exp.hpp"
 
 namespace slfit {
@@ -233,5 +234,31 @@ inline double qid_training_fraction(const std::vector<double>& params, double N,
                       reference_tokens);
   return qid_tokens(params, N, P, measured_qid) / reference_tokens;
 }
+
+template <>
+struct LawTraits<Qid> {
+  static std::vector<Analysis> analyses() {
+    return {{.quantity = "tokens",
+             .required = {"N", "P", "qid"},
+             .optional = {"D"},
+             .help = "tokens at which a model reaches a QiD (with D: that as a fraction of D)",
+             .run = [](const std::vector<double>& p, const Row& r) -> Outputs {
+               const double t = qid_tokens(p, *get(r, "N"), *get(r, "P"), *get(r, "qid"));
+               Outputs out = {{"tokens", t}};
+               if (auto d = get(r, "D")) out.emplace_back("fraction_of_D", t / *d);
+               return out;
+             },
+             .plotted = {"tokens"},
+             .plot_label = "training tokens D reaching the QiD (tokens)"}};
+  }
+  // As in Ouyang et al.'s Figure 1: QiD against D over 1e9..1e14 tokens, on log axes.
+  static Presentation presentation() {
+    return {.value_label = "QiD: loss increase from quantization (nats/token)",
+            .sweep_input = "D",
+            .sweep_from = 1e9,
+            .sweep_to = 1e14,
+            .log_value = true};
+  }
+};
 
 }  // namespace slfit

@@ -40,59 +40,9 @@
 #include "slfit/detail/random.hpp"
 #include "slfit/fit/fit.hpp"
 #include "slfit/uncertainty/intervals.hpp"
+#include "slfit/uncertainty/results.hpp"
 
 namespace slfit {
-
-struct BootstrapOptions {
-  int resamples = 1000;
-  std::optional<std::string> group;  // resample whole groups of equal values of this column
-  bool from_starts = false;          // refit from the fit options' starts, not the best fit
-  double level = 0.95;               // of percentile and covariance intervals
-  std::uint64_t seed = 0;
-  int threads = 0;  // 0: all cores; results never depend on it
-  std::vector<DerivedQuantity> derived;
-  // Called after each resample with the count done so far, from worker threads but one call at a
-  // time and with `done` strictly increasing.
-  std::function<void(int done, int total)> progress;
-  double disagreement = 3.0;  // warn when bootstrap / covariance SE leaves [1/x, x]
-};
-
-struct BootstrapEstimate {
-  std::string name;
-  double estimate = std::nan("");        // at the best fit
-  double standard_error = std::nan("");  // standard deviation over valid resamples
-  Interval percentile;                   // the bootstrap percentile interval
-  double covariance_se = std::nan("");   // from the fit's covariance (delta method if derived)
-  Interval covariance;                   // estimate +- z covariance_se
-  int valid = 0;                         // resamples where the value was finite
-};
-
-struct BootstrapResult {
-  FitResult best;                             // the fit every resample is compared with
-  std::vector<BootstrapEstimate> parameters;  // in the law's order
-  std::vector<BootstrapEstimate> derived;     // in the options' order
-  int resamples = 0;
-  int failed = 0;         // fits that failed or could not be set up
-  int not_converged = 0;  // kept, but the solver stopped short
-  std::string group;      // the group column, empty for a row bootstrap
-  int groups = 0;         // distinct groups (rows, for a row bootstrap)
-  double level = 0.95;
-  std::vector<std::vector<double>> samples;          // [resample][parameter], NaN when failed
-  std::vector<std::vector<double>> derived_samples;  // [resample][quantity]
-  std::vector<std::string> warnings;
-  double seconds = 0.0;
-
-  const BootstrapEstimate& parameter(std::string_view name) const { return find(parameters, name); }
-  const BootstrapEstimate& quantity(std::string_view name) const { return find(derived, name); }
-
- private:
-  static const BootstrapEstimate& find(const std::vector<BootstrapEstimate>& v,
-                                       std::string_view name) {
-    for (const auto& e : v)
-      if (e.name == name) return e;
-    throw UsageError("no bootstrap estimate named '" + std::string(name) + "'");
-  }
-};
 
 namespace detail {
 

@@ -26,35 +26,9 @@
 #include <vector>
 
 #include "slfit/uncertainty/holdout.hpp"
+#include "slfit/uncertainty/results.hpp"
 
 namespace slfit {
-
-enum class RankBy { kAic, kBic, kHoldout };
-
-struct CompareOptions {
-  std::optional<Mask> holdout;  // rows to hold out for the extrapolation ranking
-  RankBy rank_by = RankBy::kBic;
-};
-
-struct LawScore {
-  std::string name;
-  FitResult fit;  // on the whole table
-  Eigen::Index n = 0;
-  int k = 0;  // free parameters + 1
-  double rss = std::nan("");
-  double aic = std::nan("");
-  double bic = std::nan("");
-  double delta_aic = std::nan("");  // above the best candidate's
-  double delta_bic = std::nan("");
-  std::optional<HoldoutResult> holdout;
-  int rank_aic = 0, rank_bic = 0, rank_holdout = 0;  // 1 = best; 0 when not available
-};
-
-struct Comparison {
-  std::vector<LawScore> scores;  // sorted by the chosen ranking, best first
-  std::string best_by_aic, best_by_bic, best_by_holdout;
-  std::vector<std::string> warnings;
-};
 
 namespace detail {
 

@@ -20,18 +20,9 @@
 
 #include "slfit/core/expression.hpp"
 #include "slfit/fit/fit.hpp"
+#include "slfit/uncertainty/results.hpp"
 
 namespace slfit {
-
-// One law with its fit options, behind std::function so laws of different types can sit in one
-// list. `predict` returns the law's values (natural units) on every row of a table.
-struct FitCandidate {
-  std::string name;
-  std::function<FitResult(const Table&)> fit;
-  std::function<Array(const Table&, const FitResult&)> predict;
-  std::string target_column;  // where observed values are read from
-  int free_parameters = 0;    // for checking that a training set is big enough
-};
 
 template <Law L>
 FitCandidate candidate(std::string name, const FitOptions& opt) {
@@ -47,25 +38,6 @@ FitCandidate candidate(std::string name, const FitOptions& opt) {
   for (const auto& spec : L::parameters()) c.free_parameters -= opt.fixed.count(spec.name) ? 1 : 0;
   return c;
 }
-
-struct HoldoutRow {
-  Eigen::Index row = 0;  // 1-based, in the input table
-  double observed = std::nan("");
-  double predicted = std::nan("");
-  double error = std::nan("");         // predicted - observed, natural units
-  double fitted_error = std::nan("");  // the same in the fitted space
-};
-
-struct HoldoutResult {
-  std::string name;  // the candidate's
-  FitResult fit;     // on the training rows
-  Eigen::Index train_rows = 0;
-  std::vector<HoldoutRow> rows;  // the held-out rows, in table order
-  double rmse = std::nan("");
-  double max_abs_error = std::nan("");
-  double rmse_fitted = std::nan("");
-  double max_abs_error_fitted = std::nan("");
-};
 
 // Fits `c` on the rows where `held_out` is false and predicts the others. Throws DataError when
 // the mask selects no row, or leaves fewer training rows than the candidate's free parameters.

@@ -28,31 +28,9 @@
 #include <vector>
 
 #include "slfit/uncertainty/bootstrap.hpp"
+#include "slfit/uncertainty/results.hpp"
 
 namespace slfit {
-
-enum class PredictionMethod { kDelta, kBootstrap };
-
-struct PredictionOptions {
-  PredictionMethod method = PredictionMethod::kBootstrap;
-  double level = 0.95;
-  std::uint64_t seed = 0;  // for drawing residuals (bootstrap method)
-};
-
-struct PointPrediction {
-  double prediction = std::nan("");  // at the best fit, in the target's natural units
-  Interval mean_interval;            // natural units
-  Interval interval;                 // for a new observation, natural units
-  double fitted_sd = std::nan("");   // predictive SD in the fitted space (delta method only)
-};
-
-struct PredictionResult {
-  PredictionMethod method = PredictionMethod::kBootstrap;
-  std::string method_description;
-  double level = 0.95;
-  double residual_sd = std::nan("");  // s, in the fitted space
-  std::vector<PointPrediction> points;
-};
 
 namespace detail {
 

@@ -1,19 +1,24 @@
-// Pieces of the --plot figures: legend numbers, axis labels with units, sweeps, the choice of the
-// x axis, and how curves are grouped and coloured (see figures.hpp).
-#pragma once
+#include "figure_parts.hpp"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
-#include <string>
-#include <vector>
+#include <exception>
+#include <utility>
 
-#include "plot.hpp"
-#include "slfit/slfit.hpp"
+#include "slfit/core/parameter.hpp"
+#include "slfit/detail/text.hpp"
 
-namespace slfit::tool {
+namespace slfit {
 
-// A number for a legend: 7e9 -> "7B" for counts (N, D, C), else compact %g.
-inline std::string short_number(const std::string& name, double v) {
+const char* palette_color(int i) {
+  static const char* kColors[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+                                  "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"};
+  return i < 0 ? "#000000" : kColors[i % kPaletteColors];
+}
+
+std::string short_number(const std::string& name, double v) {
   if ((name == "N" || name == "D" || name == "N_eff" || name == "tokens") && v >= 1e3) {
     static const std::pair<double, const char*> kUnits[] = {
         {1e12, "T"}, {1e9, "B"}, {1e6, "M"}, {1e3, "K"}};
@@ -32,8 +37,11 @@ inline std::string short_number(const std::string& name, double v) {
   return s;
 }
 
-// An axis label with units: "training tokens D", "training compute C (FLOP)", ...
-inline std::string input_label(const std::string& name, const std::string& meaning = "") {
+}  // namespace slfit
+
+namespace slfit::detail {
+
+std::string input_label(const std::string& name, const std::string& meaning) {
   if (name == "N") return "parameters N";
   if (name == "D") return "training tokens D";
   if (name == "C") return "training compute C (FLOP)";
@@ -47,15 +55,7 @@ inline std::string input_label(const std::string& name, const std::string& meani
   return meaning.empty() ? name : meaning + " " + name;
 }
 
-// What a law's value is, with units.
-inline std::string value_label(const std::string& law) {
-  if (law == "qid") return "QiD: loss increase from quantization (nats/token)";
-  if (law == "kumar-ptq") return "PTQ loss degradation delta_PTQ (nats/token)";
-  if (law == "qat-group") return "QAT loss gap delta_p (nats/token)";
-  return "loss (nats/token)";
-}
-
-inline bool spans_decades(const std::vector<double>& v, double ratio = 20.0) {
+bool spans_decades(const std::vector<double>& v, double ratio) {
   double lo = kInf, hi = -kInf;
   for (double x : v) {
     if (!std::isfinite(x)) continue;
@@ -66,14 +66,13 @@ inline bool spans_decades(const std::vector<double>& v, double ratio = 20.0) {
   return lo <= hi && hi / lo >= ratio;
 }
 
-inline std::vector<double> distinct(std::vector<double> v) {
+std::vector<double> distinct(std::vector<double> v) {
   std::sort(v.begin(), v.end());
   v.erase(std::unique(v.begin(), v.end()), v.end());
   return v;
 }
 
-// Where the legend goes: top left over curves that rise, top right over curves that fall.
-inline std::string key_place(const std::vector<plot::Series>& curves) {
+std::string key_place(const std::vector<Series>& curves) {
   int rising = 0;
   for (const auto& c : curves) {
     double first = std::nan(""), last = std::nan("");
@@ -87,8 +86,7 @@ inline std::string key_place(const std::vector<plot::Series>& curves) {
   return rising > 0 ? "top left" : "top right";
 }
 
-// `n` points from lo to hi, log-spaced where `log`.
-inline std::vector<double> sweep(double lo, double hi, bool log, int n = 80) {
+std::vector<double> sweep(double lo, double hi, bool log, int n) {
   std::vector<double> out;
   for (int i = 0; i < n; ++i) {
     const double t = static_cast<double>(i) / (n - 1);
@@ -97,9 +95,8 @@ inline std::vector<double> sweep(double lo, double hi, bool log, int n = 80) {
   return out;
 }
 
-// The input drawn along x: D where present and as varied as any, else the most varied input.
-inline std::size_t pick_x(const std::vector<std::string>& names,
-                          const std::vector<std::vector<double>>& values, bool prefer_d) {
+std::size_t pick_x(const std::vector<std::string>& names,
+                   const std::vector<std::vector<double>>& values, bool prefer_d) {
   std::size_t best = 0, best_count = 0;
   for (std::size_t i = 0; i < names.size(); ++i) {
     const std::size_t c = distinct(values[i]).size();
@@ -111,9 +108,8 @@ inline std::size_t pick_x(const std::vector<std::string>& names,
   return best;
 }
 
-// The law at one point, or NaN where it is not defined there.
-inline double law_at(const LawEntry& law, const std::vector<double>& p,
-                     const std::vector<std::string>& names, const std::vector<double>& v) {
+double law_at(const LawEntry& law, const std::vector<double>& p,
+              const std::vector<std::string>& names, const std::vector<double>& v) {
   Table t("<plot>");
   for (std::size_t i = 0; i < names.size(); ++i) t.add_column(names[i], Array::Constant(1, v[i]));
   try {
@@ -123,26 +119,33 @@ inline double law_at(const LawEntry& law, const std::vector<double>& p,
   }
 }
 
-// Colours for curves keyed by the values of the other inputs: a legend colour per combination
-// (up to ten); beyond that, where two inputs vary (N and bits, say), a colour per value of the
-// first and a dash and point type per value of the second, each with its own legend entry;
-// else a palette over the first varying input.
-struct Grouping {
-  std::vector<std::string> others;        // the inputs the curves are keyed by
-  std::vector<std::vector<double>> keys;  // distinct combinations, sorted
-  std::vector<std::string> labels;
-  bool palette = false;
-  std::size_t palette_input = 0;  // index into `others`
-  bool two_way = false;
-  std::size_t first = 0, second = 0;  // indices into `others`
-  std::vector<double> first_values, second_values;
-  std::vector<plot::Series> legend;  // the entries of a two-way legend
-};
+namespace {
 
-constexpr int kPointTypes[] = {7, 5, 9, 11, 13};
+// A legend entry per value of the first input (a colour) and of the second (a dash and point).
+std::vector<Series> two_way_legend(const Grouping& g) {
+  std::vector<Series> legend;
+  const std::string& first = g.others[g.first];
+  const std::string& second = g.others[g.second];
+  for (std::size_t j = 0; j < g.first_values.size(); ++j) {
+    Series e;
+    e.key_only = true, e.color = static_cast<int>(j);
+    e.title = first + "=" + short_number(first, g.first_values[j]);
+    legend.push_back(e);
+  }
+  for (std::size_t j = 0; j < g.second_values.size(); ++j) {
+    Series e;
+    e.key_only = true, e.color = -1, e.style = SeriesStyle::kLinesPoints;
+    e.dash = 1 + static_cast<int>(j), e.point = kPointTypes[j];
+    e.title = second + "=" + short_number(second, g.second_values[j]);
+    legend.push_back(e);
+  }
+  return legend;
+}
 
-inline Grouping group_by(const std::vector<std::string>& others,
-                         const std::vector<std::vector<double>>& rows) {
+}  // namespace
+
+Grouping group_by(const std::vector<std::string>& others,
+                  const std::vector<std::vector<double>>& rows) {
   Grouping g;
   g.others = others;
   g.keys = rows;
@@ -158,13 +161,13 @@ inline Grouping group_by(const std::vector<std::string>& others,
         parts.push_back(others[i] + "=" + short_number(others[i], k[i]));
       }
     }
-    g.labels.push_back(detail::join(parts));
+    g.labels.push_back(join(parts));
   }
   std::vector<std::size_t> varying;
   for (std::size_t i = 0; i < others.size(); ++i)
     if (varies[i]) varying.push_back(i);
   if (!varying.empty()) g.palette_input = varying[0];
-  if (g.keys.size() <= static_cast<std::size_t>(plot::kColors)) return g;
+  if (g.keys.size() <= static_cast<std::size_t>(kPaletteColors)) return g;
   if (varying.size() == 2) {
     g.first = varying[0], g.second = varying[1];
     for (const auto& k : g.keys) {
@@ -172,31 +175,16 @@ inline Grouping group_by(const std::vector<std::string>& others,
       g.second_values.push_back(k[g.second]);
     }
     g.first_values = distinct(g.first_values), g.second_values = distinct(g.second_values);
-    g.two_way = g.first_values.size() <= static_cast<std::size_t>(plot::kColors) &&
+    g.two_way = g.first_values.size() <= static_cast<std::size_t>(kPaletteColors) &&
                 g.second_values.size() <= 5;
   }
   g.palette = !g.two_way;
-  if (g.two_way) {
-    for (std::size_t j = 0; j < g.first_values.size(); ++j) {
-      plot::Series e;
-      e.key_only = true, e.color = static_cast<int>(j);
-      e.title = others[g.first] + "=" + short_number(others[g.first], g.first_values[j]);
-      g.legend.push_back(e);
-    }
-    for (std::size_t j = 0; j < g.second_values.size(); ++j) {
-      plot::Series e;
-      e.key_only = true, e.color = -1, e.style = plot::Style::kLinesPoints;
-      e.dash = 1 + static_cast<int>(j), e.point = kPointTypes[j];
-      e.title = others[g.second] + "=" + short_number(others[g.second], g.second_values[j]);
-      g.legend.push_back(e);
-    }
-  }
+  if (g.two_way) g.legend = two_way_legend(g);
   return g;
 }
 
-// A figure's grid read as columns, in the order of `names`.
-inline std::vector<std::vector<double>> grid_columns(const Table& grid,
-                                                     const std::vector<std::string>& names) {
+std::vector<std::vector<double>> grid_columns(const Table& grid,
+                                              const std::vector<std::string>& names) {
   std::vector<std::vector<double>> in(names.size());
   for (std::size_t i = 0; i < names.size(); ++i) {
     const Array& c = grid.column(names[i]);
@@ -205,10 +193,8 @@ inline std::vector<std::vector<double>> grid_columns(const Table& grid,
   return in;
 }
 
-// The curves of a figure whose x axis is input `xi`: every other input's values at each of the
-// grid's rows, grouped into their distinct combinations.
-inline Grouping group_others(const Table& grid, const std::vector<std::string>& names,
-                             const std::vector<std::vector<double>>& in, std::size_t xi) {
+Grouping group_others(const Table& grid, const std::vector<std::string>& names,
+                      const std::vector<std::vector<double>>& in, std::size_t xi) {
   std::vector<std::string> others;
   std::vector<std::vector<double>> keys(static_cast<std::size_t>(grid.rows()));
   for (std::size_t i = 0; i < names.size(); ++i) {
@@ -219,18 +205,16 @@ inline Grouping group_others(const Table& grid, const std::vector<std::string>& 
   return group_by(others, keys);
 }
 
-inline std::size_t key_index(const Grouping& g, const std::vector<double>& key) {
+std::size_t key_index(const Grouping& g, const std::vector<double>& key) {
   return static_cast<std::size_t>(std::lower_bound(g.keys.begin(), g.keys.end(), key) -
                                   g.keys.begin());
 }
 
-inline std::size_t position(const std::vector<double>& v, double x) {
+std::size_t position(const std::vector<double>& v, double x) {
   return static_cast<std::size_t>(std::find(v.begin(), v.end(), x) - v.begin());
 }
 
-// The colour of key k's series; in a two-way grouping also its dash and point type (an open
-// circle, point type 6, stays open).
-inline void colour(plot::Series& s, const Grouping& g, std::size_t k) {
+void colour(Series& s, const Grouping& g, std::size_t k) {
   if (g.two_way) {
     s.color = static_cast<int>(position(g.first_values, g.keys[k][g.first]));
     const std::size_t j = position(g.second_values, g.keys[k][g.second]);
@@ -244,4 +228,4 @@ inline void colour(plot::Series& s, const Grouping& g, std::size_t k) {
   }
 }
 
-}  // namespace slfit::tool
+}  // namespace slfit::detail

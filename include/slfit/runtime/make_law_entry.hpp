@@ -1,0 +1,73 @@
+// make_law_entry<L>(): the catalogue entry of a compiled law, for laws of your own.
+//
+// Including this compiles law L's fitter, bootstrap and intervals in the including file (tens of
+// seconds); do it in one file of your program and keep the LawEntry it returns:
+//
+//   #include <slfit/runtime/catalogue.hpp>
+//   #include <slfit/runtime/make_law_entry.hpp>
+//   slfit::register_law(slfit::make_law_entry<MyLaw>());   // now `find_law("my-law")` has it
+#pragma once
+
+#include <string>
+
+#include "slfit/core/law.hpp"
+#include "slfit/core/law_traits.hpp"
+#include "slfit/fit/fit.hpp"
+#include "slfit/runtime/law_entry.hpp"
+#include "slfit/uncertainty/bootstrap.hpp"
+#include "slfit/uncertainty/holdout.hpp"
+#include "slfit/uncertainty/prediction.hpp"
+#include "slfit/uncertainty/two_stage.hpp"
+
+namespace slfit {
+
+namespace detail {
+
+// What LawTraits<L> declares, each member optional.
+template <class L>
+void add_traits(LawEntry& e) {
+  using T = LawTraits<L>;
+  if constexpr (requires { T::analyses(); }) e.analyses = T::analyses();
+  if constexpr (requires { T::summary(); }) e.summary = T::summary();
+  if constexpr (requires { T::presentation(); }) e.presentation = T::presentation();
+  if constexpr (requires { T::named_values(); }) e.named_values = T::named_values();
+  if constexpr (requires { FormatColumnFit<L>::column_inputs(); }) {
+    e.column_inputs = FormatColumnFit<L>::column_inputs();
+    e.fit_by_format = [](const Table& t, const std::string& column, const std::string& reference,
+                         const FitOptions& o) {
+      return FormatColumnFit<L>::fit(t, column, reference, o);
+    };
+  }
+}
+
+}  // namespace detail
+
+template <Law L>
+LawEntry make_law_entry() {
+  LawEntry e;
+  e.name = std::string(L::kName);
+  e.description = std::string(L::kDescription);
+  const auto in = L::inputs();
+  e.inputs.assign(in.begin(), in.end());
+  e.parameters = L::parameters();
+  e.presets = law_presets<L>();
+  e.start_grids = law_start_grids<L>();
+  detail::add_traits<L>(e);
+  e.evaluate = [](const Table& t, const std::vector<double>& p, const ColumnMap& m) {
+    return slfit::evaluate<L>(t, p, m);
+  };
+  e.fit = [](const Table& t, const FitOptions& o) { return slfit::fit<L>(t, o); };
+  e.add_first_stage = [](const Table& t, const FitOptions& o, const FitResult& s1, FitResult& s2) {
+    add_first_stage_uncertainty<L>(t, o, s1, s2);
+  };
+  e.bootstrap = [](const Table& t, const FitOptions& o, const BootstrapOptions& b,
+                   const FitResult* best) { return slfit::bootstrap<L>(t, o, b, best); };
+  e.candidate = [](const FitOptions& o) { return slfit::candidate<L>(std::string(L::kName), o); };
+  e.predict_intervals = [](const Table& at, const FitOptions& o, const FitResult& best,
+                           const BootstrapResult* boot, const PredictionOptions& po) {
+    return slfit::predict_intervals<L>(at, o, best, boot, po);
+  };
+  return e;
+}
+
+}  // namespace slfit

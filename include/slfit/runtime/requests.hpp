@@ -1,0 +1,174 @@
+// The requests the front ends hand down and the runs they get back: one call per command.
+//
+// A front end (the tool, the Python package) translates its arguments into one request, calls
+// run_fit(), run_predict(), run_optimal(), run_compare() or run_simulate() once, and prints what
+// comes back with the functions of runtime/output.hpp. Everything about laws, tables, analyses
+// and their checks happens here, so front ends stay thin and give the same numbers.
+//
+// Errors: UsageError for requests that cannot mean anything (unknown law, bad option value),
+// DataError for data that does not fit the request (missing column, no rows left). Messages name
+// options as `option 'NAME'` with NAME the request or FitOptions field; a front end rewrites that
+// into its own spelling (the tool: --NAME).
+//
+//   slfit::FitRequest q;
+//   q.law = "chinchilla";
+//   q.data.path = "runs.csv";
+//   q.options.objective = slfit::Objective::kHuber;
+//   slfit::FitRun run = slfit::run_fit(q);
+//   std::cout << slfit::report(run);
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "slfit/core/table.hpp"
+#include "slfit/fit/by_group.hpp"
+#include "slfit/fit/compression_fit.hpp"
+#include "slfit/fit/options.hpp"
+#include "slfit/fit/result.hpp"
+#include "slfit/runtime/law_entry.hpp"
+#include "slfit/uncertainty/results.hpp"
+
+namespace slfit {
+
+// A CSV table and what is made of it before a fit: derived columns, row filters, the target.
+struct TableRequest {
+  std::string path;                          // the CSV file
+  std::vector<std::string> derive;           // "NAME=EXPR", applied in order
+  std::vector<std::string> where;            // keep rows where each holds
+  std::string target = FitOptions().target;  // a column or an expression of columns
+};
+
+struct LoadedTable {
+  Table table;
+  std::string target;  // the column holding the target (a derived one for an expression)
+};
+
+// Reads the CSV and applies the request (load_table), or applies it to a table in memory.
+LoadedTable load_table(const TableRequest& request);
+LoadedTable prepare_table(Table table, const TableRequest& request);
+
+// Parameter values: a preset of the law or a parameter file (a `fit --json` output, or a plain
+// JSON object of name -> value); exactly one of the two. Every parameter must be given.
+std::vector<double> chosen_parameters(const LawEntry& law, const std::string& preset,
+                                      const std::string& params_path);
+
+// A grid of points: "NAME=V1,V2,..." items, several giving every combination. `format=E4M3`
+// sets E and M where `allowed` has both; a law's named values (B=channel) are understood.
+// `option` names the field in messages.
+Table parse_grid(const std::vector<std::string>& items, const std::vector<std::string>& allowed,
+                 const std::vector<NamedValue>& named, const std::string& option = "at");
+// The grid of a law's inputs: every input must be given.
+Table law_grid(const std::vector<std::string>& items, const LawEntry& law,
+               const std::string& option = "at");
+
+struct FitRequest {
+  std::string law;  // a name in the catalogue
+  TableRequest data;
+  // Law input (or "target") -> CSV header. Moved into options.columns / options.target.
+  std::map<std::string, std::string, std::less<>> columns;
+  FitOptions options;    // fixed, bounds, starts, objective, ...; target comes from `data`
+  std::string by;        // one fit per value of this column
+  std::string fix_from;  // a fit JSON file: fix the parameters this law shares with it
+  std::string format_column = "format", reference;  // laws fitted from a format column
+  int bootstrap = 0;                                // resamples (0: none)
+  std::string group;                                // resample whole groups of this column
+  bool bootstrap_from_starts = false;
+  std::string quantity;                    // bootstrap intervals of an analysis ...
+  std::vector<std::string> quantity_at;    // ... at these points (grid items)
+  std::vector<double> budget;              // bootstrap intervals of the budget analysis at C
+  std::vector<std::string> predict_at;     // prediction intervals at these points (grid items)
+  std::string holdout;                     // fit on the other rows, report the error on these
+  std::function<void(int, int)> progress;  // of the bootstrap
+};
+
+struct FitRun {
+  const LawEntry* law = nullptr;
+  std::string source;  // the data's path
+  LoadedTable data;
+  FitOptions options;  // as used
+  FitRequest request;
+  std::optional<FitResult> fit;  // one fit (also the training fit of a hold-out)
+  std::vector<GroupFit> groups;  // with `by`
+  std::optional<CompressionFit> formats;
+  std::optional<BootstrapResult> bootstrap;
+  std::optional<HoldoutResult> holdout;
+  Mask held_out;  // with a hold-out: its rows
+  std::optional<PredictionResult> predictions;
+  Table prediction_points;
+
+  // The fit failed (for `by`: for at least one group).
+  bool failed() const;
+  // One line for each fit that stopped short of convergence.
+  std::vector<std::string> warnings() const;
+};
+
+FitRun run_fit(const FitRequest& request);
+
+struct PredictRequest {
+  std::string law, preset, params;   // the law, and exactly one of preset and params file
+  std::vector<std::string> at;       // a grid of points ...
+  std::optional<TableRequest> data;  // ... or the rows of a table
+  std::map<std::string, std::string, std::less<>> columns;  // with data: input -> header
+};
+
+struct PredictRun {
+  const LawEntry* law = nullptr;
+  std::string preset, params_path;
+  std::vector<double> parameters;
+  Table inputs;                   // one row per point, the law's inputs
+  Array values;                   // the law there
+  std::optional<Array> observed;  // with data that has a target column
+  bool from_data = false;
+};
+
+PredictRun run_predict(const PredictRequest& request);
+
+struct OptimalRequest {
+  std::string law, preset, params, quantity;
+  std::vector<std::string> at;
+};
+
+struct OptimalRun {
+  const LawEntry* law = nullptr;
+  const Analysis* analysis = nullptr;
+  std::string preset, params_path;
+  std::vector<double> parameters;
+  Table grid;
+  std::vector<Outputs> rows;  // inputs, then outputs, per grid point
+  Outputs summary;            // the law's summary quantities at these parameters
+};
+
+OptimalRun run_optimal(const OptimalRequest& request);
+// The grid of an analysis: names from its inputs only, every required one given.
+Table analysis_grid(const std::vector<std::string>& items, const LawEntry& law,
+                    const Analysis& analysis, const std::string& option = "at");
+
+struct CompareRequest {
+  std::vector<std::string> laws;  // at least two
+  FitRequest fit;                 // data and options shared by every law (fit.law unused)
+};
+
+Comparison run_compare(const CompareRequest& request);
+
+struct SimulateRequest {
+  std::string law, preset, params;
+  std::vector<std::string> at;
+  double noise = 0.0;
+  std::string noise_kind = "additive";  // or multiplicative
+  std::uint64_t seed = 0;
+  std::string target = "loss";
+};
+
+Table run_simulate(const SimulateRequest& request);
+
+// A whole-string finite double; `what` names the field for the message.
+double parse_number(std::string_view text, const std::string& what);
+// "NAME=VALUE" split at the first '='; `option` names the field for the message.
+std::pair<std::string, std::string> split_key_value(std::string_view text,
+                                                    const std::string& option);
+
+}  // namespace slfit

@@ -1,0 +1,276 @@
+// run_fit(): one request, every kind of fit the front ends offer: a plain fit, one per group,
+// a fit from a format column, with hold-out, bootstrap (parameters, summary quantities, analyses
+// at points, budgets) and prediction intervals.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "fit_options.hpp"
+#include "parameters.hpp"
+#include "runtime_detail.hpp"
+#include "slfit/core/expression.hpp"
+#include "slfit/detail/text.hpp"
+#include "slfit/runtime/catalogue.hpp"
+#include "slfit/runtime/output.hpp"
+#include "slfit/runtime/requests.hpp"
+#include "slfit/uncertainty/holdout.hpp"
+
+namespace slfit {
+
+namespace {}  // namespace
+
+namespace detail {
+
+FitOptions checked_options(const FitRequest& q, const LawEntry& law, const std::string& target) {
+  FitOptions o = q.options;
+  if (o.objective == Objective::kHuber && !(o.delta > 0.0)) {
+    throw UsageError("option 'delta' must be positive");
+  }
+  if (o.screen_keep < 1) throw UsageError("option 'screen_keep' must be at least 1");
+  o.target = target;
+  for (const auto& [name, header] : q.columns) {
+    if (name == "target") {
+      o.target = header;
+    } else {
+      detail::require_input(law, name);
+      o.columns[name] = header;
+    }
+  }
+  for (const auto& [name, v] : o.fixed) law.parameter(name);
+  for (const auto& [name, v] : o.bounds) law.parameter(name);
+  for (const auto& point : o.starts.points)
+    for (const auto& [name, v] : point) law.parameter(name);
+  if (!q.fix_from.empty()) {
+    for (const auto& [name, value] : detail::read_shared_params(q.fix_from, law))
+      if (!o.fixed.count(name)) o.fixed[name] = value;  // an explicit fix wins
+  }
+  return o;
+}
+
+}  // namespace detail
+
+namespace {
+
+// The columns a fit reads must exist; a missing one is named with the closest header.
+void check_columns(const LawEntry& law, const Table& table, const FitOptions& o,
+                   const FitRequest& q) {
+  const std::string target = column_for(o.columns, o.target);
+  if (!table.has(target)) {
+    throw DataError("no target column '" + target + "' in " + table.label() +
+                    detail::did_you_mean(target, table.names()) +
+                    "; columns are: " + detail::join(table.names()) +
+                    " (choose one with option 'target' or option 'columns' target=HEADER)");
+  }
+  for (const auto& name : law.fitted_inputs()) {
+    const std::string col = column_for(o.columns, name);
+    if (table.has(col)) continue;
+    std::string meaning;
+    for (const auto& in : law.inputs)
+      if (in.name == name) meaning = in.meaning;
+    std::string msg = "law '" + law.name + "' needs input '" + name + "' (" + meaning + ")";
+    const std::string guess = detail::closest_name(col, table.names());
+    msg += (col != name ? ", mapped to column '" + col + "'" : std::string()) + ", but " +
+           table.label() + " has no column '" + col + "'";
+    if (!guess.empty()) {
+      msg += " (did you mean '" + guess + "'? map it with option 'columns' " + name + "=" + guess +
+             ")";
+    } else if (col == name) {
+      msg += " (map one with option 'columns' " + name + "=HEADER)";
+    }
+    throw DataError(msg + "; columns are: " + detail::join(table.names()));
+  }
+  if (o.weights) detail::require_column(table, *o.weights, "option 'weights'");
+  if (!q.by.empty()) detail::require_column(table, q.by, "option 'by'");
+  if (!q.group.empty()) detail::require_column(table, q.group, "option 'group'");
+}
+
+std::string at_label(const Table& grid, Eigen::Index r, const std::string& first) {
+  std::string at;
+  for (const auto& n : grid.names())
+    at += fmt::format("{}{}={:g}", at.empty() ? first : ",", n, grid.column(n)(r));
+  return at;
+}
+
+// Every output of an analysis at every point becomes a quantity with intervals.
+void add_analysis_quantities(const LawEntry& law, const FitRequest& q, const FitResult& best,
+                             std::vector<DerivedQuantity>& out) {
+  const Analysis& a = law.analysis(q.quantity);
+  const Table grid = analysis_grid(q.quantity_at, law, a, "quantity_at");
+  for (Eigen::Index r = 0; r < grid.rows(); ++r) {
+    Row row;
+    for (const auto& n : grid.names()) row[n] = grid.column(n)(r);
+    const std::string at = at_label(grid, r, "@");
+    const Outputs names = a.run(best.parameters, row);
+    for (std::size_t k = 0; k < names.size(); ++k) {
+      if (row.count(names[k].first)) continue;  // an input echoed back
+      out.push_back({names[k].first + at, [&a, row, k](const std::vector<double>& p) {
+                       return a.run(p, row)[k].second;
+                     }});
+    }
+  }
+}
+
+const Analysis* budget_analysis(const LawEntry& law) {
+  for (const auto& a : law.analyses)
+    if (!a.budget_outputs.empty()) return &a;
+  return nullptr;
+}
+
+void add_budget_quantities(const LawEntry& law, const FitRequest& q,
+                           std::vector<DerivedQuantity>& out) {
+  const Analysis* a = budget_analysis(law);
+  if (!a) {
+    std::vector<std::string> with;
+    for (const LawEntry* l : all_laws())
+      if (budget_analysis(*l)) with.push_back(l->name);
+    throw UsageError("option 'budget' applies to law" + std::string(with.size() > 1 ? "s " : " ") +
+                     detail::join(with) + " only");
+  }
+  for (double c : q.budget) {
+    const std::string at = fmt::format("@C={:g}", c);
+    for (const auto& [output, reported] : a->budget_outputs) {
+      out.push_back({reported + at, [a, c, output = output](const std::vector<double>& p) {
+                       for (const auto& [n, v] : a->run(p, {{"C", c}}))
+                         if (n == output) return v;
+                       return std::nan("");
+                     }});
+    }
+  }
+}
+
+// Quantities the bootstrap reports besides the parameters.
+std::vector<DerivedQuantity> derived_quantities(const LawEntry& law, const FitRequest& q,
+                                                const FitResult& best) {
+  std::vector<DerivedQuantity> out;
+  if (!q.quantity.empty()) {
+    add_analysis_quantities(law, q, best, out);
+  } else if (!q.quantity_at.empty()) {
+    throw UsageError("option 'quantity_at' goes with option 'quantity'");
+  }
+  for (const auto& s : law.summary)
+    if (s.bootstrapped) out.push_back({s.name, s.value});
+  if (!q.budget.empty()) add_budget_quantities(law, q, out);
+  if (!q.predict_at.empty()) {
+    const Table at = law_grid(q.predict_at, law, "predict_at");
+    for (Eigen::Index r = 0; r < at.rows(); ++r) {
+      const Table one = at.select({r});
+      out.push_back({"value" + at_label(at, r, "@"), [&law, one](const std::vector<double>& p) {
+                       return law.evaluate(one, p, {})(0);
+                     }});
+    }
+  }
+  return out;
+}
+
+void check_request(const FitRequest& q) {
+  if (q.bootstrap < 0) throw UsageError("option 'bootstrap' needs a positive number of resamples");
+  if (!q.group.empty() && q.bootstrap == 0) {
+    throw UsageError("option 'group' goes with option 'bootstrap' K");
+  }
+  if ((!q.quantity.empty() || !q.budget.empty()) && q.bootstrap == 0) {
+    throw UsageError(
+        "option 'quantity' and option 'budget' give bootstrap intervals: add option 'bootstrap' K");
+  }
+  if (q.bootstrap > 0 && !q.holdout.empty()) {
+    throw UsageError("option 'bootstrap' and option 'holdout' cannot be combined yet");
+  }
+}
+
+void run_format_fit(FitRun& run) {
+  const FitRequest& q = run.request;
+  const LawEntry& law = *run.law;
+  if (q.reference.empty()) {
+    throw UsageError("law '" + law.name + "' needs option 'reference' FORMAT (the uncompressed " +
+                     "format of column '" + q.format_column + "')");
+  }
+  if (!q.by.empty()) throw UsageError("option 'by' is not available with law '" + law.name + "'");
+  if (q.bootstrap > 0 || !q.holdout.empty() || !q.predict_at.empty()) {
+    throw UsageError("option 'bootstrap', 'holdout' and 'predict_at' are not available with law '" +
+                     law.name + "' yet");
+  }
+  run.formats = law.fit_by_format(run.data.table, q.format_column, q.reference, run.options);
+  run.fit = run.formats->fit;
+}
+
+void run_single_fit(FitRun& run) {
+  const FitRequest& q = run.request;
+  const LawEntry& law = *run.law;
+  const Table& table = run.data.table;
+  if (!q.holdout.empty()) {
+    run.held_out = holdout_mask(table, Expression::parse(q.holdout));
+    run.holdout = holdout(table, run.held_out, law.candidate(run.options));
+    run.fit = run.holdout->fit;
+  } else {
+    run.fit = law.fit(table, run.options);
+  }
+  if (!q.fix_from.empty())
+    law.add_first_stage(table, run.options, read_fit_json(q.fix_from), *run.fit);
+  if (q.bootstrap > 0) {
+    BootstrapOptions bo;
+    bo.resamples = q.bootstrap;
+    bo.seed = run.options.seed;
+    bo.threads = run.options.threads;
+    bo.from_starts = q.bootstrap_from_starts;
+    if (!q.group.empty()) bo.group = q.group;
+    bo.progress = q.progress;
+    bo.derived = derived_quantities(law, q, *run.fit);
+    run.bootstrap = law.bootstrap(table, run.options, bo, &*run.fit);
+  }
+  if (!q.predict_at.empty()) {
+    run.prediction_points = law_grid(q.predict_at, law, "predict_at");
+    PredictionOptions po;
+    po.seed = run.options.seed;
+    po.method = run.bootstrap ? PredictionMethod::kBootstrap : PredictionMethod::kDelta;
+    run.predictions = law.predict_intervals(run.prediction_points, run.options, *run.fit,
+                                            run.bootstrap ? &*run.bootstrap : nullptr, po);
+  }
+}
+
+}  // namespace
+
+bool FitRun::failed() const {
+  if (!groups.empty()) {
+    return std::any_of(groups.begin(), groups.end(),
+                       [](const GroupFit& g) { return g.fit.status == FitStatus::kFailed; });
+  }
+  return !fit || fit->status == FitStatus::kFailed;
+}
+
+std::vector<std::string> FitRun::warnings() const {
+  std::vector<std::string> out;
+  for (const auto& g : groups) {
+    if (g.fit.status == FitStatus::kNotConverged) {
+      out.push_back("group " + g.column + " = " + format_group_value(g.value) +
+                    " did not converge: " + g.fit.message);
+    }
+  }
+  if (groups.empty() && fit && fit->status == FitStatus::kNotConverged) {
+    out.push_back("the best start did not converge: " + fit->message);
+  }
+  return out;
+}
+
+FitRun run_fit(const FitRequest& request) {
+  FitRun run;
+  run.request = request;
+  run.law = &find_law(request.law);
+  const LawEntry& law = *run.law;
+  run.source = request.data.path;
+  run.data = load_table(request.data);
+  run.options = detail::checked_options(request, law, run.data.target);
+  check_columns(law, run.data.table, run.options, request);
+  if (law.fit_by_format) {
+    run_format_fit(run);
+    return run;
+  }
+  if (!request.by.empty()) {
+    run.groups = fit_by_group(run.data.table, request.by,
+                              [&](const Table& t) { return law.fit(t, run.options); });
+    return run;
+  }
+  check_request(request);
+  run_single_fit(run);
+  return run;
+}
+
+}  // namespace slfit

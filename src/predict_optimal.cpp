@@ -1,0 +1,98 @@
+// run_predict() and run_optimal(): a law's values and its analyses at points, with preset or
+// fitted parameters.
+#include <algorithm>
+
+#include "runtime_detail.hpp"
+#include "slfit/runtime/catalogue.hpp"
+#include "slfit/runtime/requests.hpp"
+
+namespace slfit {
+
+namespace {
+
+// The law's inputs read from the rows of a table (after --col mapping), in the law's order.
+Table inputs_from_data(const LawEntry& law, const LoadedTable& data,
+                       const std::map<std::string, std::string, std::less<>>& columns) {
+  ColumnMap map;
+  for (const auto& [name, header] : columns) {
+    if (name == "target") continue;
+    detail::require_input(law, name);
+    map[name] = header;
+  }
+  Table out(data.table.label());
+  for (const auto& in : law.inputs) {
+    const std::string col = column_for(map, in.name);
+    if (!data.table.has(col)) {
+      const std::string guess = detail::closest_name(col, data.table.names());
+      throw DataError("law '" + law.name + "' needs input '" + in.name + "' (" + in.meaning +
+                      "), but " + data.table.label() + " has no column '" + col + "'" +
+                      (guess.empty() ? " (map one with option 'columns' " + in.name + "=HEADER)"
+                                     : " (did you mean '" + guess + "'? map it with option " +
+                                           "'columns' " + in.name + "=" + guess + ")") +
+                      "; columns are: " + detail::join(data.table.names()));
+    }
+    out.add_column(in.name, data.table.column(col));
+  }
+  return out;
+}
+
+}  // namespace
+
+PredictRun run_predict(const PredictRequest& q) {
+  PredictRun run;
+  run.law = &find_law(q.law);
+  const LawEntry& law = *run.law;
+  run.preset = q.preset;
+  run.params_path = q.params;
+  run.parameters = chosen_parameters(law, q.preset, q.params);
+  if (q.data) {
+    if (!q.at.empty()) throw UsageError("give option 'at' or option 'data', not both");
+    const LoadedTable data = load_table(*q.data);
+    run.inputs = inputs_from_data(law, data, q.columns);
+    run.from_data = true;
+    std::string target = data.target;
+    if (auto it = q.columns.find("target"); it != q.columns.end()) target = it->second;
+    if (data.table.has(target)) run.observed = data.table.column(target);
+  } else {
+    if (q.at.empty()) throw UsageError("give option 'at' NAME=V1,V2 (or option 'data' FILE)");
+    if (!q.columns.empty()) throw UsageError("option 'columns' goes with option 'data'");
+    run.inputs = law_grid(q.at, law);
+  }
+  run.values = law.evaluate(run.inputs, run.parameters, {});
+  return run;
+}
+
+OptimalRun run_optimal(const OptimalRequest& q) {
+  OptimalRun run;
+  run.law = &find_law(q.law);
+  const LawEntry& law = *run.law;
+  run.analysis = &law.analysis(q.quantity);
+  run.preset = q.preset;
+  run.params_path = q.params;
+  run.parameters = chosen_parameters(law, q.preset, q.params);
+  run.grid = analysis_grid(q.at, law, *run.analysis);
+  const auto names = run.grid.names();
+  for (Eigen::Index i = 0; i < run.grid.rows(); ++i) {
+    Row r;
+    Outputs out;
+    for (const auto& n : names) {
+      r[n] = run.grid.column(n)(i);
+      out.emplace_back(n, r[n]);
+    }
+    for (auto& kv : run.analysis->run(run.parameters, r)) {
+      // An input the analysis also reports (N when N was given) appears once.
+      auto same =
+          std::find_if(out.begin(), out.end(), [&](const auto& o) { return o.first == kv.first; });
+      if (same == out.end()) {
+        out.push_back(std::move(kv));
+      } else {
+        same->second = kv.second;
+      }
+    }
+    run.rows.push_back(std::move(out));
+  }
+  for (const auto& s : law.summary) run.summary.emplace_back(s.name, s.value(run.parameters));
+  return run;
+}
+
+}  // namespace slfit

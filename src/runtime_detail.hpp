@@ -1,0 +1,29 @@
+// Helpers shared by the run-time layer's source files (not installed).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "slfit/core/expression.hpp"
+#include "slfit/core/table.hpp"
+#include "slfit/runtime/law_entry.hpp"
+
+namespace slfit::detail {
+
+std::string trim(std::string_view s);
+
+// "no column 'X' in table 'f.csv' (did you mean 'x'?); columns are: ..." for `what`.
+std::string missing_column_message(const Table& table, const std::string& name,
+                                   const std::string& what);
+void require_column(const Table& table, const std::string& name, const std::string& what = "");
+// Every column an expression reads must exist (checked here to suggest the right name).
+void require_variables(const Table& table, const Expression& e, const std::string& text);
+
+// The candidate closest to `word` (as did_you_mean chooses it), or "".
+std::string closest_name(std::string_view word, const std::vector<std::string>& candidates);
+
+// UsageError unless the law has this input.
+void require_input(const LawEntry& law, const std::string& name);
+
+}  // namespace slfit::detail

@@ -1,0 +1,63 @@
+// What the tool's commands share: the fit options of `fit` and `compare` and their translation
+// into a FitRequest, the law/preset/params/--at options of predict, optimal and simulate, and the
+// rewriting of the library's option names into the tool's flags.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "slfit/runtime/requests.hpp"
+
+namespace slfit::tool {
+
+struct FitArgs {
+  std::string law, data, target, objective, space, starts;
+  std::vector<std::string> cols, derives, wheres, fixes, bounds, start_points;
+  std::string weights, by, fix_from, format_column, reference;
+  bool skip_nonpositive = false, bootstrap_from_starts = false;
+  int bootstrap = 0;
+  std::string group, holdout, quantity;
+  std::vector<std::string> predict_at, budgets, quantity_at;
+  double delta = 0.0, overestimate_penalty = 1.0;
+  std::uint64_t seed = 0;
+  int threads = 0, screen_keep = 0;
+  std::string screening, solver;
+  bool json = false, csv = false;
+  std::string plot;
+
+  FitArgs();  // the library's defaults (FitRequest, FitOptions): one set for every front end
+};
+
+void add_fit_options(CLI::App* cmd, FitArgs& a);
+FitRequest fit_request(const FitArgs& a);
+
+// --law, --preset | --params, and --at, shared by predict, optimal and simulate.
+struct LawSourceArgs {
+  std::string law, preset, params;
+  std::vector<std::string> at;
+};
+void add_law_source_options(CLI::App* cmd, LawSourceArgs& a, bool at_required = true);
+
+// A progress bar on stderr, drawn only when stderr is a terminal (so logs and CI stay clean).
+std::function<void(int, int)> progress_bar(const std::string& label);
+
+// The library names options as `option 'NAME'` (its field names); the tool says --NAME.
+std::string tool_message(const std::string& library_message);
+
+// One command of the tool: adds its subcommand and options, and runs when chosen.
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;
+};
+
+Command add_laws_command(CLI::App& app);
+Command add_fit_command(CLI::App& app);
+Command add_compare_command(CLI::App& app);
+Command add_predict_command(CLI::App& app);
+Command add_optimal_command(CLI::App& app);
+Command add_simulate_command(CLI::App& app);
+Command add_demo_command(CLI::App& app);
+
+}  // namespace slfit::tool

@@ -1,0 +1,52 @@
+// `slfit optimal`: a law's analyses (allocation, dcrit, ...) at the points of a grid.
+#include <iostream>
+
+#include "args.hpp"
+#include "gnuplot.hpp"
+#include "slfit/runtime/figure.hpp"
+#include "slfit/runtime/output.hpp"
+
+namespace slfit::tool {
+
+Command add_optimal_command(CLI::App& app) {
+  struct Args {
+    LawSourceArgs source;
+    std::string quantity, plot;
+    bool json = false, csv = false;
+  };
+  auto a = std::make_shared<Args>();
+  auto* optimal = app.add_subcommand("optimal", "optimal quantities of a law (allocation, ...)");
+  add_law_source_options(optimal, a->source);
+  optimal
+      ->add_option("--quantity", a->quantity,
+                   "an analysis of the law (`slfit laws` lists each law's): allocation, compute, "
+                   "precision, dcrit, format, tokens, multiplier, wa-ratio, ...")
+      ->required();
+  optimal->add_flag("--json", a->json, "print JSON");
+  optimal->add_flag("--csv", a->csv, "print CSV (a header row, full precision)");
+  optimal
+      ->add_option("--plot", a->plot,
+                   "draw the outputs against the swept input to FILE.png or FILE.svg "
+                   "(allocation: the compute-optimal frontier)")
+      ->type_name("FILE");
+  optimal->footer(
+      "Examples:\n"
+      "  slfit optimal --law chinchilla --preset hoffmann2022 --quantity allocation "
+      "--at C=5.76e23 --plot frontier.png\n"
+      "  slfit optimal --law kumar-ptq --preset kumar2024 --quantity dcrit --at N=1e9 "
+      "--at P_post=3,4\n"
+      "  slfit optimal --law capybara --preset sun2025 --quantity format --at P=4,8,16 --csv\n"
+      "  slfit optimal --law qid --preset ouyang2024 --quantity tokens --at N=7e9 --at P=4 "
+      "--at qid=0.2");
+  return {optimal, [a] {
+            if (!a->plot.empty()) gnuplot::check_plot_path(a->plot);
+            if (a->json && a->csv) throw UsageError("give at most one of --json and --csv");
+            const OptimalRun run = run_optimal(
+                {a->source.law, a->source.preset, a->source.params, a->quantity, a->source.at});
+            if (!a->plot.empty()) gnuplot::render(figure(run), a->plot);
+            std::cout << (a->csv ? to_csv(run) : a->json ? to_json(run) + "\n" : report(run));
+            return 0;
+          }};
+}
+
+}  // namespace slfit::tool
