@@ -130,6 +130,15 @@ std::string report(const PredictRun& run) {
   return s;
 }
 
+// One row of a predict run: its inputs, the law's value and, where known, the observed value.
+static Outputs predict_row(const PredictRun& run, Eigen::Index r) {
+  Outputs out;
+  for (const auto& n : run.inputs.names()) out.emplace_back(n, run.inputs.column(n)(r));
+  out.emplace_back("value", run.values(r));
+  if (run.observed) out.emplace_back("observed", (*run.observed)(r));
+  return out;
+}
+
 std::string to_json(const PredictRun& run) {
   Json j;
   j["law"] = run.law->name;
@@ -137,26 +146,23 @@ std::string to_json(const PredictRun& run) {
   j["rows"] = Json::array();
   for (Eigen::Index r = 0; r < run.inputs.rows(); ++r) {
     Json row;
-    for (const auto& n : run.inputs.names()) row[n] = run.inputs.column(n)(r);
-    row["value"] = number_or_null(run.values(r));
-    if (run.observed) row["observed"] = number_or_null((*run.observed)(r));
+    for (const auto& [k, v] : predict_row(run, r))
+      row[k] = k == "value" || k == "observed" ? number_or_null(v) : Json(v);
     j["rows"].push_back(row);
   }
   return j.dump(2);
 }
 
 std::string to_csv(const PredictRun& run) {
-  std::vector<std::string> head = run.inputs.names();
-  head.push_back("value");
-  if (run.observed) head.push_back("observed");
   std::vector<std::vector<double>> rows;
   for (Eigen::Index r = 0; r < run.inputs.rows(); ++r) {
     std::vector<double> row;
-    for (const auto& n : run.inputs.names()) row.push_back(run.inputs.column(n)(r));
-    row.push_back(run.values(r));
-    if (run.observed) row.push_back((*run.observed)(r));
+    for (const auto& [k, v] : predict_row(run, r)) row.push_back(v);
     rows.push_back(std::move(row));
   }
+  std::vector<std::string> head = run.inputs.names();
+  head.push_back("value");
+  if (run.observed) head.push_back("observed");
   return detail::table_csv(head, rows);
 }
 

@@ -15,7 +15,6 @@
 #include <string>
 #include <vector>
 
-#include "slfit/runtime/builtin_laws.hpp"  // the built-in laws' fitters come from slfit::runtime
 #include "slfit/analysis/chinchilla.hpp"
 #include "slfit/core/error.hpp"
 #include "slfit/core/expression.hpp"
@@ -24,6 +23,8 @@
 #include "slfit/fit/report.hpp"
 #include "slfit/io/csv.hpp"
 #include "slfit/laws/chinchilla.hpp"
+#include "slfit/runtime/builtin_laws.hpp"  // the built-in laws' fitters come from slfit::runtime
+#include "support/grids.hpp"
 
 // Catch comes last: Ceres pulls in glog, whose CHECK macro would otherwise replace Catch's.
 #include <catch2/catch.hpp>
@@ -37,15 +38,10 @@ using slfit::FitStatus;
 using slfit::Space;
 using slfit::Table;
 
+using slfit::test::logspace;
+using slfit::test::truth;
+
 namespace {
-
-std::vector<double> logspace(double lo, double hi, int n) {
-  std::vector<double> out;
-  for (int i = 0; i < n; ++i) out.push_back(lo * std::pow(hi / lo, i / double(n - 1)));
-  return out;
-}
-
-std::vector<double> truth() { return slfit::preset_values<Chinchilla>("hoffmann2022"); }
 
 Table simulated(const std::vector<double>& n, const std::vector<double>& d, double noise = 0.0,
                 std::vector<double> p = truth()) {

@@ -8,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "slfit/runtime/builtin_laws.hpp"  // the built-in laws' fitters come from slfit::runtime
 #include "slfit/core/error.hpp"
 #include "slfit/core/simulate.hpp"
 #include "slfit/core/table.hpp"
@@ -16,9 +15,11 @@
 #include "slfit/fit/fit.hpp"
 #include "slfit/fit/objective.hpp"
 #include "slfit/laws/chinchilla.hpp"
+#include "slfit/runtime/builtin_laws.hpp"  // the built-in laws' fitters come from slfit::runtime
 #include "slfit/uncertainty/bootstrap.hpp"
 #include "slfit/uncertainty/compare.hpp"
 #include "slfit/uncertainty/holdout.hpp"
+#include "support/grids.hpp"
 
 // Catch comes last: Ceres pulls in glog, whose CHECK macro would otherwise replace Catch's.
 #include <catch2/catch.hpp>
@@ -31,15 +32,10 @@ using slfit::Objective;
 using slfit::Space;
 using slfit::Table;
 
+using slfit::test::logspace;
+using slfit::test::truth;
+
 namespace {
-
-std::vector<double> logspace(double lo, double hi, int n) {
-  std::vector<double> out;
-  for (int i = 0; i < n; ++i) out.push_back(lo * std::pow(hi / lo, i / double(n - 1)));
-  return out;
-}
-
-std::vector<double> truth() { return slfit::preset_values<Chinchilla>("hoffmann2022"); }
 
 // The hoffmann2022 law on an n x n grid, N in [1e7, 1e10], D in [1e8, 1e12], without noise.
 Table exact(int n) {

@@ -6,13 +6,14 @@
 #include <string>
 #include <vector>
 
-#include "slfit/runtime/builtin_laws.hpp"  // the built-in laws' fitters come from slfit::runtime
 #include "slfit/analysis/chinchilla.hpp"
 #include "slfit/core/simulate.hpp"
 #include "slfit/detail/random.hpp"
 #include "slfit/fit/fit.hpp"
 #include "slfit/laws/chinchilla.hpp"
+#include "slfit/runtime/builtin_laws.hpp"  // the built-in laws' fitters come from slfit::runtime
 #include "slfit/uncertainty/bootstrap.hpp"
+#include "support/grids.hpp"
 
 // Catch comes last: Ceres pulls in glog, whose CHECK macro would otherwise replace Catch's.
 #include <catch2/catch.hpp>
@@ -23,15 +24,10 @@ using slfit::Chinchilla;
 using slfit::FitOptions;
 using slfit::Table;
 
+using slfit::test::logspace;
+using slfit::test::truth;
+
 namespace {
-
-std::vector<double> logspace(double lo, double hi, int n) {
-  std::vector<double> out;
-  for (int i = 0; i < n; ++i) out.push_back(lo * std::pow(hi / lo, i / double(n - 1)));
-  return out;
-}
-
-std::vector<double> truth() { return slfit::preset_values<Chinchilla>("hoffmann2022"); }
 
 // Least squares on log L, started at the truth: the tests are about resampling, not search.
 FitOptions fast_options() {

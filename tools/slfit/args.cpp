@@ -177,6 +177,17 @@ void add_law_source_options(CLI::App* cmd, LawSourceArgs& a, bool at_required) {
   if (at_required) at->required();
 }
 
+void add_output_options(CLI::App* cmd, OutputArgs& o, const std::string& plot_help) {
+  cmd->add_flag("--json", o.json, "print JSON");
+  cmd->add_flag("--csv", o.csv, "print CSV (a header row, full precision)");
+  cmd->add_option("--plot", o.plot, plot_help)->type_name("FILE");
+}
+
+void check_output(const OutputArgs& o) {
+  if (!o.plot.empty()) gnuplot::check_plot_path(o.plot);
+  if (o.json && o.csv) throw UsageError("give at most one of --json and --csv");
+}
+
 std::function<void(int, int)> progress_bar(const std::string& label) {
   if (!isatty(fileno(stderr))) return {};
   return [label](int done, int total) {

@@ -5,9 +5,13 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <iostream>
 #include <string>
 #include <vector>
 
+#include "gnuplot.hpp"
+#include "slfit/runtime/figure.hpp"
+#include "slfit/runtime/output.hpp"
 #include "slfit/runtime/requests.hpp"
 
 namespace slfit::tool {
@@ -39,6 +43,23 @@ struct LawSourceArgs {
   std::vector<std::string> at;
 };
 void add_law_source_options(CLI::App* cmd, LawSourceArgs& a, bool at_required = true);
+
+// --json, --csv and --plot of predict and optimal.
+struct OutputArgs {
+  bool json = false, csv = false;
+  std::string plot;
+};
+void add_output_options(CLI::App* cmd, OutputArgs& o, const std::string& plot_help);
+// Refuses --json with --csv and a --plot path gnuplot cannot write, before any work.
+void check_output(const OutputArgs& o);
+
+// Draws the run where --plot asks, then prints it as CSV, JSON or text.
+template <class Run>
+int print_run(const Run& run, const OutputArgs& o) {
+  if (!o.plot.empty()) gnuplot::render(figure(run), o.plot);
+  std::cout << (o.csv ? to_csv(run) : o.json ? to_json(run) + "\n" : report(run));
+  return 0;
+}
 
 // A progress bar on stderr, drawn only when stderr is a terminal (so logs and CI stay clean).
 std::function<void(int, int)> progress_bar(const std::string& label);

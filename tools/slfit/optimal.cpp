@@ -2,17 +2,14 @@
 #include <iostream>
 
 #include "args.hpp"
-#include "gnuplot.hpp"
-#include "slfit/runtime/figure.hpp"
-#include "slfit/runtime/output.hpp"
 
 namespace slfit::tool {
 
 Command add_optimal_command(CLI::App& app) {
   struct Args {
     LawSourceArgs source;
-    std::string quantity, plot;
-    bool json = false, csv = false;
+    std::string quantity;
+    OutputArgs output;
   };
   auto a = std::make_shared<Args>();
   auto* optimal = app.add_subcommand("optimal", "optimal quantities of a law (allocation, ...)");
@@ -22,13 +19,9 @@ Command add_optimal_command(CLI::App& app) {
                    "an analysis of the law (`slfit laws` lists each law's): allocation, compute, "
                    "precision, dcrit, format, tokens, multiplier, wa-ratio, ...")
       ->required();
-  optimal->add_flag("--json", a->json, "print JSON");
-  optimal->add_flag("--csv", a->csv, "print CSV (a header row, full precision)");
-  optimal
-      ->add_option("--plot", a->plot,
-                   "draw the outputs against the swept input to FILE.png or FILE.svg "
-                   "(allocation: the compute-optimal frontier)")
-      ->type_name("FILE");
+  add_output_options(optimal, a->output,
+                     "draw the outputs against the swept input to FILE.png or FILE.svg "
+                     "(allocation: the compute-optimal frontier)");
   optimal->footer(
       "Examples:\n"
       "  slfit optimal --law chinchilla --preset hoffmann2022 --quantity allocation "
@@ -39,13 +32,10 @@ Command add_optimal_command(CLI::App& app) {
       "  slfit optimal --law qid --preset ouyang2024 --quantity tokens --at N=7e9 --at P=4 "
       "--at qid=0.2");
   return {optimal, [a] {
-            if (!a->plot.empty()) gnuplot::check_plot_path(a->plot);
-            if (a->json && a->csv) throw UsageError("give at most one of --json and --csv");
-            const OptimalRun run = run_optimal(
-                {a->source.law, a->source.preset, a->source.params, a->quantity, a->source.at});
-            if (!a->plot.empty()) gnuplot::render(figure(run), a->plot);
-            std::cout << (a->csv ? to_csv(run) : a->json ? to_json(run) + "\n" : report(run));
-            return 0;
+            check_output(a->output);
+            return print_run(run_optimal({a->source.law, a->source.preset, a->source.params,
+                                          a->quantity, a->source.at}),
+                             a->output);
           }};
 }
 

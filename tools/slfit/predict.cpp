@@ -2,9 +2,6 @@
 #include <iostream>
 
 #include "args.hpp"
-#include "gnuplot.hpp"
-#include "slfit/runtime/figure.hpp"
-#include "slfit/runtime/output.hpp"
 
 namespace slfit::tool {
 
@@ -12,14 +9,13 @@ namespace {
 
 struct PredictArgs {
   LawSourceArgs source;
-  std::string data, target = TableRequest().target, plot;
+  std::string data, target = TableRequest().target;
   std::vector<std::string> cols, derives, wheres;
-  bool json = false, csv = false;
+  OutputArgs output;
 };
 
 int run_predict(const PredictArgs& a) {
-  if (!a.plot.empty()) gnuplot::check_plot_path(a.plot);
-  if (a.json && a.csv) throw UsageError("give at most one of --json and --csv");
+  check_output(a.output);
   PredictRequest q{a.source.law, a.source.preset, a.source.params, a.source.at, {}, {}};
   if (!a.data.empty()) {
     q.data = TableRequest{a.data, a.derives, a.wheres, a.target};
@@ -30,10 +26,7 @@ int run_predict(const PredictArgs& a) {
     auto [name, header] = split_key_value(c, "columns");
     q.columns[name] = header;
   }
-  const PredictRun run = run_predict(q);
-  if (!a.plot.empty()) gnuplot::render(figure(run), a.plot);
-  std::cout << (a.csv ? to_csv(run) : a.json ? to_json(run) + "\n" : report(run));
-  return 0;
+  return print_run(run_predict(q), a.output);
 }
 
 }  // namespace
@@ -50,13 +43,9 @@ Command add_predict_command(CLI::App& app) {
   predict->add_option("--where", a->wheres, "with --data: keep rows where EXPR holds");
   predict->add_option("--target", a->target, "with --data: the observed column or expression")
       ->capture_default_str();
-  predict->add_flag("--json", a->json, "print JSON");
-  predict->add_flag("--csv", a->csv, "print CSV (a header row, full precision)");
-  predict
-      ->add_option("--plot", a->plot,
-                   "draw the law against its most varied input to FILE.png or FILE.svg "
-                   "(qid: against D from 1e9 to 1e14 tokens)")
-      ->type_name("FILE");
+  add_output_options(predict, a->output,
+                     "draw the law against its most varied input to FILE.png or FILE.svg "
+                     "(qid: against D from 1e9 to 1e14 tokens)");
   predict->footer(
       "Examples:\n"
       "  slfit predict --law chinchilla --preset hoffmann2022 --at N=70e9 --at D=1.4e12\n"
