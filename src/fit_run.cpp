@@ -185,8 +185,8 @@ void run_format_fit(FitRun& run) {
   }
   if (!q.by.empty()) throw UsageError("option 'by' is not available with law '" + law.name + "'");
   if (q.bootstrap > 0 || !q.holdout.empty() || !q.predict_at.empty()) {
-    throw UsageError("option 'bootstrap', 'holdout' and 'predict_at' are not available with law '" +
-                     law.name + "' yet");
+    throw UsageError("option 'bootstrap', option 'holdout' and option 'predict_at' are not " +
+                     std::string("available with law '") + law.name + "' yet");
   }
   run.formats = law.fit_by_format(run.data.table, q.format_column, q.reference, run.options);
   run.fit = run.formats->fit;

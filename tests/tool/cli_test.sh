@@ -323,6 +323,8 @@ if command -v gnuplot >/dev/null 2>&1; then
     && svg_ok pred.svg && ok || bad "predict --plot svg"
   "$slfit" optimal --law chinchilla --preset hoffmann2022 --quantity allocation --at C=5.76e23 --plot opt.png >/dev/null \
     && png_ok opt.png && ok || bad "optimal --plot png"
+  "$slfit" predict --law chinchilla --preset hoffmann2022 --data sim.csv --plot rows.png >/dev/null \
+    && png_ok rows.png && ok || bad "predict --data --plot png"
   "$slfit" optimal --law capybara --preset sun2025 --quantity format --at P=4,8,16 --plot fmt.svg >/dev/null \
     && svg_ok fmt.svg && ok || bad "optimal --plot svg"
   # Never a half-written plot: no temporary files are left behind.
@@ -450,6 +452,7 @@ expect_error 2 "--bootstrap and --holdout cannot be combined yet" -- fit --law c
 expect_error 2 "--plot is not available for a format-column fit yet" -- fit --law compression --data formats.csv --reference dense --plot c.png
 expect_error 2 "--csv is not available with law 'compression' yet; use --json" -- fit --law compression --data formats.csv --reference dense --csv
 expect_error 2 "--by is not available with law 'compression'" -- fit --law compression --data formats.csv --reference dense --by N
+expect_error 2 "--bootstrap, --holdout and --predict-at are not available with law 'compression' yet" -- fit --law compression --data formats.csv --reference dense --bootstrap 5
 expect_error 2 "--noise-kind must be additive or multiplicative" -- simulate --law chinchilla --preset hoffmann2022 --at N=1e9 --at D=1e10 --noise 0.01 --noise-kind gaussian
 # Analyses.
 expect_error 2 "give at most one of N and D" -- optimal --law kumar-qat --preset kumar2024 --quantity precision --at C=1e21 --at N=1e9 --at D=1e11

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <regex>
 #include <sstream>
 
 #include "slfit/core/error.hpp"
@@ -201,19 +200,26 @@ std::function<void(int, int)> progress_bar(const std::string& label) {
 }
 
 std::string tool_message(const std::string& library_message) {
-  static const std::regex kOption("option '([a-z_]+)'");
+  static const std::string kMark = "option '";
   std::string out;
-  auto begin = std::sregex_iterator(library_message.begin(), library_message.end(), kOption);
-  std::size_t last = 0;
-  for (auto it = begin; it != std::sregex_iterator(); ++it) {
-    std::string flag = (*it)[1].str();
+  std::size_t from = 0;
+  for (std::size_t at; (at = library_message.find(kMark, from)) != std::string::npos;) {
+    const std::size_t name = at + kMark.size();
+    const std::size_t end = library_message.find('\'', name);
+    std::string flag = library_message.substr(name, end == std::string::npos ? 0 : end - name);
+    const bool field =
+        !flag.empty() && flag.find_first_not_of("abcdefghijklmnopqrstuvwxyz_") == std::string::npos;
+    if (!field) {  // not an option field: keep the text as it is
+      out += library_message.substr(from, name - from);
+      from = name;
+      continue;
+    }
     if (flag == "columns") flag = "col";
     for (auto& c : flag) c = c == '_' ? '-' : c;
-    out +=
-        library_message.substr(last, static_cast<std::size_t>(it->position()) - last) + "--" + flag;
-    last = static_cast<std::size_t>(it->position() + it->length());
+    out += library_message.substr(from, at - from) + "--" + flag;
+    from = end + 1;
   }
-  return out + library_message.substr(last);
+  return out + library_message.substr(from);
 }
 
 }  // namespace slfit::tool
