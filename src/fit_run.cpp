@@ -27,6 +27,7 @@ FitOptions checked_options(const FitRequest& q, const LawEntry& law, const std::
     throw UsageError("option 'delta' must be positive");
   }
   if (o.screen_keep < 1) throw UsageError("option 'screen_keep' must be at least 1");
+  check_counts(o);
   o.target = target;
   for (const auto& [name, header] : q.columns) {
     if (name == "target") {
@@ -164,6 +165,11 @@ std::vector<DerivedQuantity> derived_quantities(const LawEntry& law, const FitRe
 
 void check_request(const FitRequest& q) {
   if (q.bootstrap < 0) throw UsageError("option 'bootstrap' needs a positive number of resamples");
+  if (q.bootstrap > kMaxResamples) {
+    throw UsageError("option 'bootstrap' " + std::to_string(q.bootstrap) +
+                     " is more than the limit of " + std::to_string(kMaxResamples) +
+                     " resamples (each one is a refit whose parameters are kept)");
+  }
   if (!q.group.empty() && q.bootstrap == 0) {
     throw UsageError("option 'group' goes with option 'bootstrap' K");
   }

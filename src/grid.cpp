@@ -2,9 +2,11 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <sstream>
 
 #include "runtime_detail.hpp"
+#include "slfit/core/limits.hpp"
 #include "slfit/core/simulate.hpp"
 #include "slfit/detail/text.hpp"
 #include "slfit/laws/capybara.hpp"
@@ -35,6 +37,12 @@ std::pair<std::string, std::string> split_key_value(std::string_view text,
 
 namespace {
 
+std::string fmt_count(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.0f", v);
+  return buf;
+}
+
 double grid_value(const std::string& name, const std::string& item,
                   const std::vector<NamedValue>& named, const std::string& option) {
   const std::string word = detail::trim(item);
@@ -64,6 +72,17 @@ Table expand_formats(const Table& grid, const std::vector<FloatFormat>& formats)
     out.add_column("M", std::move(m));
   }
   return out;
+}
+
+// Every combination of the axes is a row: refuse a grid too large before building it.
+void check_grid_size(const Axes& axes, const std::string& option) {
+  double points = 1.0;
+  for (const auto& [name, values] : axes) points *= static_cast<double>(values.size());
+  if (points > static_cast<double>(kMaxGridPoints)) {
+    throw UsageError("option '" + option + "' gives a grid of " + fmt_count(points) +
+                     " points, more than the limit of " + std::to_string(kMaxGridPoints) +
+                     " (every point is a row held in memory): give fewer values");
+  }
 }
 
 }  // namespace
@@ -100,6 +119,7 @@ Table parse_grid(const std::vector<std::string>& items, const std::vector<std::s
     if (values.empty()) throw UsageError("option '" + option + "' " + name + " has no values");
     axes.emplace_back(name, std::move(values));
   }
+  check_grid_size(axes, option);
   return expand_formats(grid_table(axes), formats);
 }
 

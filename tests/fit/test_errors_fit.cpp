@@ -9,7 +9,6 @@
 #include <string>
 #include <vector>
 
-#include "slfit/runtime/builtin_laws.hpp"  // the built-in laws' fitters come from slfit::runtime
 #include "slfit/analysis/capybara.hpp"
 #include "slfit/analysis/chinchilla.hpp"
 #include "slfit/analysis/kumar.hpp"
@@ -19,6 +18,7 @@
 #include "slfit/fit/by_group.hpp"
 #include "slfit/fit/fit.hpp"
 #include "slfit/laws/compression.hpp"
+#include "slfit/runtime/builtin_laws.hpp"  // the built-in laws' fitters come from slfit::runtime
 #include "slfit/runtime/catalogue.hpp"
 #include "slfit/uncertainty/bootstrap.hpp"
 #include "slfit/uncertainty/compare.hpp"
@@ -142,6 +142,41 @@ TEST_CASE("errors: fit.random-count", "[errors][fit]") {
   FitOptions o = one_start();
   o.starts = slfit::StartSpec::random(0);
   CHECK_ERROR(fit(sim(), o), UsageError, Contains("random starts need a count of at least 1"));
+}
+
+TEST_CASE("errors: fit.count-limits", "[errors][fit]") {
+  FitOptions o = one_start();
+  o.threads = slfit::kMaxThreads + 1;
+  CHECK_ERROR(fit(sim(), o), UsageError,
+              Contains("option 'threads' must be from 0 (all cores) to 1024, got 1025"));
+  o.threads = -1;
+  CHECK_ERROR(fit(sim(), o), UsageError, Contains("option 'threads' must be from 0"));
+  o = one_start();
+  o.starts = slfit::StartSpec::random(slfit::kMaxRandomStarts + 1);
+  CHECK_ERROR(fit(sim(), o), UsageError, Contains("random:K needs a whole number K from 1 to 1e7"));
+  o = one_start();
+  const FitResult best = fit(sim(), o);
+  slfit::BootstrapOptions b;
+  b.resamples = slfit::kMaxResamples + 1;
+  CHECK_ERROR(slfit::bootstrap<Chinchilla>(sim(), o, b, &best), UsageError,
+              Contains("a bootstrap of 1000001 resamples is more than the limit of 1000000"));
+  b.resamples = 10;
+  b.threads = 5000;
+  CHECK_ERROR(slfit::bootstrap<Chinchilla>(sim(), o, b, &best), UsageError,
+              Contains("bootstrap threads must be from 0 (all cores) to 1024, got 5000"));
+}
+
+TEST_CASE("errors: simulate.noise-sign", "[errors][simulate]") {
+  const auto p = slfit::preset_values<Chinchilla>("hoffmann2022");
+  const slfit::Axes axes = {{"N", {1e9, 1e10}}, {"D", {1e10, 1e11}}};
+  CHECK_ERROR(slfit::simulate<Chinchilla>(axes, p, {.noise = 100.0, .seed = 1}), UsageError,
+              Contains("makes the simulated value at row") && Contains("non-positive") &&
+                  Contains("or multiplicative noise"));
+  CHECK_ERROR(slfit::simulate<Chinchilla>(
+                  axes, p, {.noise = 1000.0, .kind = slfit::Noise::kMultiplicative, .seed = 1}),
+              UsageError, Contains("makes the simulated value at row"));
+  // Small noise on positive values is fine in either kind.
+  CHECK(slfit::simulate<Chinchilla>(axes, p, {.noise = 0.01, .seed = 1}).rows() == 4);
 }
 
 TEST_CASE("errors: fit.explicit-empty", "[errors][fit]") {

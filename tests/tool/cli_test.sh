@@ -518,5 +518,19 @@ env -u SLFIT_GNUPLOT PATH=/nonexistent "$slfit" demo --out nogp-tour >nogp-tour.
 grep -q "gnuplot was not found" nogp-tour.txt && ! grep -q "The plots are in" nogp-tour.txt \
   && [ -s nogp-tour/fit.png.gp ] && [ ! -e nogp-tour/fit.png ] && ok || bad "demo without gnuplot claims pictures: $(tail -3 nogp-tour.txt)"
 
+# --- hostile counts: refused at once with the limit, never a raw std::bad_alloc --------------------
+start_s=$(date +%s)
+expect_error 2 "--bootstrap 100000000 is more than the limit of 1000000 resamples" -- fit --law chinchilla --data sim.csv --bootstrap 100000000
+expect_error 2 "--bootstrap 1000000000 is more than the limit of 1000000 resamples" -- fit --law chinchilla --data sim.csv --bootstrap 1000000000
+expect_error 2 "--threads must be from 0 (all cores) to 1024, got 100000" -- fit --law chinchilla --data sim.csv --threads 100000
+expect_error 2 "--threads must be from 0 (all cores) to 1024, got -2" -- compare --laws chinchilla,pythia-kaplan --data sim.csv --threads -2
+expect_error 2 "--at gives a grid of 25000000 points, more than the limit of 10000000" -- predict --law chinchilla --preset hoffmann2022 --at "N=$(seq -s, 1 5000)" --at "D=$(seq -s, 1 5000)"
+expect_error 2 "--starts random:K needs a whole number K from 1 to 1e7" -- fit --law chinchilla --data sim.csv --starts random:20000000
+# Simulated losses stay meaningful: noise that makes a loss non-positive or infinite is refused.
+expect_error 2 "noise sigma 1e+308 makes the simulated value at row" -- simulate --law chinchilla --preset hoffmann2022 --at N=1e9 --at D=1e10 --noise 1e308
+expect_error 2 "noise sigma 1000 makes the simulated value at row" -- simulate --law chinchilla --preset hoffmann2022 --at N=1e9,1e10 --at D=1e10 --noise 1000 --noise-kind multiplicative
+expect_error 2 "makes the simulated value at row" -- simulate --law chinchilla --preset hoffmann2022 --at N=1e9,1e10 --at D=1e10,1e11 --noise 100 --seed 1
+[ $(( $(date +%s) - start_s )) -le 20 ] && ok || bad "the hostile-count checks took more than 20 s"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -55,15 +55,21 @@ int main(int argc, char** argv) {
     return fail(2, std::string(e.what()) + " (see slfit --help)");
   }
 
+  std::string command = "slfit";
   try {
-    for (const auto& c : commands)
-      if (*c.app) return c.run();
+    for (const auto& c : commands) {
+      if (!*c.app) continue;
+      command = "slfit " + c.app->get_name();
+      return c.run();
+    }
   } catch (const slfit::UsageError& e) {
     return fail(2, e.what());
   } catch (const slfit::ExpressionError& e) {
     return fail(2, e.what());
   } catch (const std::bad_alloc&) {
-    return fail(1, "out of memory: the request needs more memory than this machine has");
+    // Never the raw "std::bad_alloc": say which command ran out, and what to do.
+    return fail(1, command + " ran out of memory: the request needs more memory than this " +
+                       "machine has (use fewer rows, resamples, starts or grid points)");
   } catch (const std::exception& e) {
     return fail(1, e.what());
   }

@@ -12,6 +12,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <utility>
 #include <vector>
@@ -54,7 +55,18 @@ struct SimulateOptions {
   std::string target = "loss";  // name of the simulated column
 };
 
-// Adds seeded noise to values in place.
+namespace detail {
+
+inline std::string format_sigma(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+}  // namespace detail
+
+// Adds seeded noise to values in place. Noise that would make a positive value non-positive, or
+// any value infinite, is refused (UsageError): simulated losses stay meaningful.
 inline void add_noise(Array& y, const SimulateOptions& opt) {
   if (!(opt.noise >= 0.0) || !std::isfinite(opt.noise)) {
     throw UsageError("noise sigma must be finite and nonnegative");
@@ -62,7 +74,17 @@ inline void add_noise(Array& y, const SimulateOptions& opt) {
   detail::Rng rng(opt.seed);
   for (Eigen::Index i = 0; i < y.size(); ++i) {
     const double z = rng.normal();
-    y(i) = opt.kind == Noise::kAdditive ? y(i) + opt.noise * z : y(i) * std::exp(opt.noise * z);
+    const double clean = y(i);
+    y(i) = opt.kind == Noise::kAdditive ? clean + opt.noise * z : clean * std::exp(opt.noise * z);
+    // A loss made non-positive or infinite by the noise means nothing: refuse it rather than
+    // hand out a table no law could have produced.
+    if (!std::isfinite(y(i)) || (clean > 0.0 && !(y(i) > 0.0))) {
+      throw UsageError("noise sigma " + detail::format_sigma(opt.noise) + " makes the simulated " +
+                       "value at row " + std::to_string(i + 1) + " " +
+                       (std::isfinite(y(i)) ? "non-positive" : "infinite") + " (" +
+                       detail::format_sigma(clean) + " before noise): use a smaller sigma" +
+                       (opt.kind == Noise::kAdditive ? " or multiplicative noise" : ""));
+    }
   }
 }
 

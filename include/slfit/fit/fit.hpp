@@ -240,6 +240,7 @@ template <Law L>
 FitResult fit(const Table& table, const FitOptions& opt = {}) {
   const auto t0 = std::chrono::steady_clock::now();
   objective_function(opt).check();
+  check_counts(opt);
   std::vector<Eigen::Index> dropped;
   const Table* used = &table;
   Table kept;

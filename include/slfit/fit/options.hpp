@@ -38,6 +38,7 @@
 #include <vector>
 
 #include "slfit/core/law.hpp"
+#include "slfit/core/limits.hpp"
 #include "slfit/core/parameter.hpp"
 #include "slfit/fit/objective.hpp"
 
@@ -77,7 +78,7 @@ inline StartSpec parse_starts(std::string_view s) {
     const std::string k(s.substr(7));
     char* end = nullptr;
     const long n = std::strtol(k.c_str(), &end, 10);
-    if (k.empty() || *end != '\0' || n < 1 || n > 10000000) {
+    if (k.empty() || *end != '\0' || n < 1 || n > kMaxRandomStarts) {
       throw UsageError("option 'starts' random:K needs a whole number K from 1 to 1e7, got '" + k +
                        "'");
     }
@@ -154,8 +155,19 @@ struct FitOptions {
   // negative, say). By default that is an error; with this set such rows are left out and
   // listed in FitResult::dropped_rows.
   bool skip_nonpositive = false;
-
 };
+
+// The counts of a FitOptions within their limits (core/limits.hpp); UsageError naming the field.
+inline void check_counts(const FitOptions& o) {
+  if (o.threads < 0 || o.threads > kMaxThreads) {
+    throw UsageError("option 'threads' must be from 0 (all cores) to " +
+                     std::to_string(kMaxThreads) + ", got " + std::to_string(o.threads));
+  }
+  if (o.starts.kind == StartSpec::Kind::kRandom && o.starts.count > kMaxRandomStarts) {
+    throw UsageError("option 'starts' random:K needs a whole number K from 1 to 1e7, got " +
+                     std::to_string(o.starts.count));
+  }
+}
 
 inline ObjectiveFunction objective_function(const FitOptions& o) {
   return {o.objective, o.delta, o.overestimate_penalty};

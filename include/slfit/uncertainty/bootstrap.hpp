@@ -145,6 +145,16 @@ BootstrapResult bootstrap(const Table& table, const FitOptions& opt, const Boots
   if (bo.resamples < 1) {
     throw UsageError("a bootstrap needs at least 1 resample, got " + std::to_string(bo.resamples));
   }
+  if (bo.resamples > kMaxResamples) {
+    throw UsageError("a bootstrap of " + std::to_string(bo.resamples) +
+                     " resamples is more than the limit of " + std::to_string(kMaxResamples) +
+                     " (each one is a refit whose parameters are kept)");
+  }
+  if (bo.threads < 0 || bo.threads > kMaxThreads) {
+    throw UsageError("bootstrap threads must be from 0 (all cores) to " +
+                     std::to_string(kMaxThreads) + ", got " + std::to_string(bo.threads));
+  }
+  check_counts(opt);
   check_level(bo.level);
   // Here too, not only in the fit: with `best` given, no fit runs before the resamples, whose
   // setup errors are caught and counted as failed resamples.

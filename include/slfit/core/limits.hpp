@@ -1,0 +1,19 @@
+// Upper limits on the counts a user gives, checked before anything is allocated for them.
+//
+// Each count below costs memory and time in proportion: a bootstrap keeps every resample's
+// parameters, a start list holds every start, a grid holds every point as a row. The limits are
+// far above any real use (Hoffmann et al.'s procedure is 4500 starts; a 10000-resample bootstrap
+// is generous) and far below what would exhaust a machine, so a typo (`--bootstrap 100000000`)
+// is a clear usage error at once instead of minutes of allocation and a raw std::bad_alloc.
+#pragma once
+
+#include <cstddef>
+
+namespace slfit {
+
+inline constexpr int kMaxResamples = 1'000'000;            // bootstrap resamples
+inline constexpr int kMaxRandomStarts = 10'000'000;        // starts of `random:K`
+inline constexpr std::size_t kMaxGridPoints = 10'000'000;  // points of an `at` grid
+inline constexpr int kMaxThreads = 1024;                   // threads of a fit or bootstrap
+
+}  // namespace slfit
