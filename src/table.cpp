@@ -1,6 +1,8 @@
 // Table loading for every front end: read a CSV, add derived columns, filter rows, and name the
 // target (a column, or an expression turned into a derived column).
 #include <algorithm>
+#include <optional>
+#include <set>
 
 #include "runtime_detail.hpp"
 #include "slfit/detail/text.hpp"
@@ -85,8 +87,79 @@ LoadedTable prepare_table(Table table, const TableRequest& request) {
   return out;
 }
 
+namespace {
+
+// A target written as a single column name (bare, "quoted" or `quoted`): that name.
+std::optional<std::string> plain_target(const std::string& target, const Expression& t) {
+  const auto vars = t.variables();
+  const std::string plain = detail::trim(target);
+  if (vars.size() == 1 &&
+      (plain == vars[0] || plain == "\"" + vars[0] + "\"" || plain == "`" + vars[0] + "`")) {
+    return vars[0];
+  }
+  return std::nullopt;
+}
+
+// The file's columns that `derive`, `where` and `target` read: a name derived earlier is not read
+// from the file by the expressions after it.
+std::vector<std::string> columns_read(const TableRequest& request) {
+  std::vector<std::string> out;
+  std::set<std::string, std::less<>> derived;
+  const auto add = [&](const Expression& e) {
+    for (const auto& v : e.variables())
+      if (!derived.count(v)) out.push_back(v);
+  };
+  for (const auto& d : request.derive) {
+    auto [name, expr] = parse_assignment(d);
+    add(expr);
+    derived.insert(name);
+  }
+  for (const auto& w : request.where) add(Expression::parse(w));
+  add(Expression::parse(request.target));
+  return out;
+}
+
+// The checks of a request that need only the header, in the order prepare_table makes them.
+void check_header(const std::vector<std::string>& header, const TableRequest& request) {
+  Table names(request.path);
+  for (const auto& h : header) names.add_column(h, Array());
+  for (const auto& d : request.derive) {
+    auto [name, expr] = parse_assignment(d);
+    detail::require_variables(names, expr, d);
+    if (!names.has(name)) names.add_column(name, Array());
+  }
+  for (const auto& w : request.where) detail::require_variables(names, Expression::parse(w), w);
+  const Expression t = Expression::parse(request.target);
+  const std::optional<std::string> plain = plain_target(request.target, t);
+  if (!plain) detail::require_variables(names, t, request.target);
+  if (request.target_column && (plain || *request.target_column != request.target)) {
+    const std::string& target = *request.target_column;
+    if (!names.has(target)) {
+      throw DataError("no target column '" + target + "' in " + names.label() +
+                      detail::did_you_mean(target, names.names()) +
+                      "; columns are: " + detail::join(names.names()) +
+                      " (choose one with option 'target' or option 'columns' target=HEADER)");
+    }
+  }
+  for (const auto& r : request.required) detail::require_column(names, r, "");
+  if (request.check_header) request.check_header(names);
+}
+
+}  // namespace
+
 LoadedTable load_table(const TableRequest& request) {
-  return prepare_table(read_csv(request.path), request);
+  CsvOptions options;
+  options.check_header = [&](const std::vector<std::string>& header) {
+    check_header(header, request);
+  };
+  if (request.keep) {
+    std::vector<std::string> keep = *request.keep;
+    keep.insert(keep.end(), request.required.begin(), request.required.end());
+    if (request.target_column) keep.push_back(*request.target_column);
+    for (auto& name : columns_read(request)) keep.push_back(std::move(name));
+    options.keep = std::move(keep);
+  }
+  return prepare_table(read_csv(request.path, options), request);
 }
 
 }  // namespace slfit

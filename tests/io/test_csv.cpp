@@ -1,12 +1,20 @@
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "slfit/core/expression.hpp"
 #include "slfit/io/csv.hpp"
+#include "slfit/runtime/requests.hpp"
 #include "support/fuzz_inputs.hpp"
 
 using Catch::Contains;
@@ -361,4 +369,303 @@ TEST_CASE("csv: every fuzz corpus and regression input parses or throws slfit::E
   }
   CHECK(parsed > 0);
   CHECK(refused > 0);
+}
+
+// --- streaming: read_csv reads in blocks ---------------------------------------------------------
+
+namespace {
+
+using slfit::detail::csv::kBlockSize;
+
+// Rows "i,2i,label" until the text is at least `bytes` long.
+std::string rows_text(std::size_t bytes, std::size_t& lines) {
+  std::string text = "a,b,c\n";
+  lines = 1;
+  for (int i = 0; text.size() < bytes; ++i) {
+    text += std::to_string(i) + "," + std::to_string(2 * i) + ",0" + std::to_string(i % 10) + "\n";
+    ++lines;
+  }
+  return text;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// A FIFO fed by a thread with `text`; the writer gives up quietly when the reader goes away.
+struct Fifo {
+  std::filesystem::path path;
+  std::thread writer;
+  Fifo(const std::string& name, std::string text) : path(tmp_dir() / name) {
+    std::filesystem::remove(path);
+    std::signal(SIGPIPE, SIG_IGN);
+    REQUIRE(::mkfifo(path.c_str(), 0600) == 0);
+    writer = std::thread([p = path, t = std::move(text)] {
+      std::FILE* f = std::fopen(p.c_str(), "wb");
+      if (!f) return;
+      std::fwrite(t.data(), 1, t.size(), f);
+      std::fclose(f);
+    });
+  }
+  ~Fifo() {
+    // A reader that stopped early closed the FIFO: the writer's next write fails with EPIPE
+    // (SIGPIPE is ignored). A reader that never came: opening it releases the writer, which then
+    // fails the same way.
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK);
+    if (fd >= 0) ::close(fd);
+    writer.join();
+    std::filesystem::remove(path);
+  }
+};
+
+}  // namespace
+
+TEST_CASE("csv: read_csv reads a file of many blocks as parse_csv reads its text",
+          "[csv][stream]") {
+  std::size_t lines = 0;
+  std::string text = rows_text(3 * kBlockSize + 12345, lines);
+  // A quoted field with line breaks and escaped quotes across a block boundary.
+  const std::string half(kBlockSize / 2, ' ');
+  text += "7,\"1\n4\",\"x \"\"y\"\"\n" + half + "\n" + half + "z\"\n8,9,10\n";
+  const auto path = write_file("blocks.csv", text);
+  const slfit::Table from_file = slfit::read_csv(path);
+  const slfit::Table from_text = parse_csv(text, path.string());
+  REQUIRE(from_file.rows() == static_cast<Eigen::Index>(lines + 1));
+  CHECK(from_file.names() == from_text.names());
+  CHECK((from_file.column("a") == from_text.column("a")).all());
+  // Text columns keep their cells as written ("04", not "4"): a regular file is read twice.
+  CHECK(from_file.text("b") == from_text.text("b"));
+  CHECK(from_file.text("c") == from_text.text("c"));
+  CHECK(from_file.text("c")[4] == "04");
+  CHECK(from_file.text("b").back() == "9");
+  CHECK(from_file.text("c")[lines - 1] == "x \"y\"\n" + half + "\n" + half + "z");
+}
+
+TEST_CASE("csv: a FIFO is read as a stream", "[csv][stream]") {
+  std::size_t lines = 0;
+  const std::string text = rows_text(2 * kBlockSize + 999, lines) + "5,x,6\n";
+  Fifo fifo("stream.fifo", text);
+  const slfit::Table t = slfit::read_csv(fifo.path);
+  REQUIRE(t.rows() == static_cast<Eigen::Index>(lines));
+  CHECK(t.column("a")(3) == 3.0);
+  CHECK(t.column("c")(lines - 1) == 6.0);
+  // A stream cannot be read twice: the cells of a text column before its first text are spelled
+  // as numbers.
+  CHECK(t.text("b")[2] == "4");
+  CHECK(t.text("b").back() == "x");
+}
+
+TEST_CASE("csv: binary content after the first block is caught where it appears", "[csv][stream]") {
+  std::size_t lines = 0;
+  std::string text = rows_text(2 * kBlockSize + 100, lines);
+  text += std::string("1,2\0", 4) + "\n" + std::string(10 * kBlockSize, '\0');
+  const auto path = write_file("late-binary.csv", text);
+  REQUIRE_THROWS_WITH(slfit::read_csv(path), "'" + path.string() +
+                                                 "' is not a CSV file: it contains binary data "
+                                                 "(NUL byte at line " +
+                                                 std::to_string(lines + 1) + ")");
+  Fifo fifo("late-binary.fifo", text);
+  REQUIRE_THROWS_WITH(slfit::read_csv(fifo.path),
+                      Contains("(NUL byte at line " + std::to_string(lines + 1) + ")"));
+  // A control byte likewise, and a line too long that starts in one block and ends in another.
+  text = rows_text(kBlockSize + 100, lines) + "1,\x01,2\n";
+  REQUIRE_THROWS_WITH(slfit::read_csv(write_file("late-control.csv", text)),
+                      Contains("(control byte 0x01 at line " + std::to_string(lines + 1) + ")"));
+  text = rows_text(kBlockSize - 10, lines) + std::string(2 * kBlockSize, 'x') + "\n";
+  REQUIRE_THROWS_WITH(slfit::read_csv(write_file("late-long.csv", text)),
+                      Contains(":" + std::to_string(lines + 1) + ": line longer than 1048576"));
+}
+
+TEST_CASE("csv: a NUL byte at the start is refused at once, however long the stream",
+          "[csv][stream]") {
+  const auto start = std::chrono::steady_clock::now();
+  REQUIRE_THROWS_WITH(
+      slfit::read_csv("/dev/zero"),
+      "'/dev/zero' is not a CSV file: it contains binary data (NUL byte at line 1)");
+  CHECK(seconds_since(start) < 1.0);
+}
+
+TEST_CASE("csv: keep stores only the named columns", "[csv][keep]") {
+  slfit::CsvOptions options;
+  options.keep = std::vector<std::string>{"loss", "N", "absent"};
+  const std::string text = "N,label,D,loss\n1e8,a,2e9,3.5\n2e8,\"b,c\",oops,3.25\n";
+  const slfit::Table t = parse_csv(text, "k.csv", options);
+  CHECK(t.names() == std::vector<std::string>{"N", "loss"});  // in file order
+  CHECK_FALSE(t.has("label"));
+  CHECK_FALSE(t.has("D"));
+  CHECK_FALSE(t.has("absent"));
+  REQUIRE(t.rows() == 2);
+  CHECK(t.column("N")(1) == 2e8);
+  CHECK(t.column("loss")(1) == 3.25);
+  // Skipped columns still count: ragged rows are refused.
+  REQUIRE_THROWS_WITH(parse_csv("N,label,loss\n1,a,2\n3,4\n", "k.csv", options),
+                      "k.csv:3: expected 3 fields, found 2");
+  // A file's skipped columns are not stored either, text or numbers.
+  const auto path = write_file("keep.csv", text);
+  const slfit::Table f = slfit::read_csv(path, options);
+  CHECK(f.names() == std::vector<std::string>{"N", "loss"});
+  options.keep = std::vector<std::string>{};
+  CHECK(parse_csv(text, "k.csv", options).num_columns() == 0);
+}
+
+TEST_CASE("csv: check_header runs before the body is read", "[csv][keep]") {
+  slfit::CsvOptions options;
+  std::vector<std::string> seen;
+  options.check_header = [&](const std::vector<std::string>& header) {
+    seen = header;
+    if (std::find(header.begin(), header.end(), "loss") == header.end()) {
+      throw DataError("no loss");
+    }
+  };
+  // The body is ragged, binary (after the first block) and then endless: the header decides.
+  std::size_t lines = 0;
+  const std::string text = rows_text(2 * kBlockSize, lines) + "1\n" + std::string(100, '\0');
+  REQUIRE_THROWS_WITH(slfit::read_csv(write_file("header-first.csv", text), options), "no loss");
+  CHECK(seen == std::vector<std::string>{"a", "b", "c"});
+  {
+    Fifo fifo("header-first.fifo", text);
+    REQUIRE_THROWS_WITH(slfit::read_csv(fifo.path, options), "no loss");
+  }
+  // A binary byte in the first block is found before the header is parsed.
+  REQUIRE_THROWS_WITH(parse_csv("a,b\n1,2\n\x01", "h.csv", options), Contains("binary data"));
+  CHECK(parse_csv("a,loss\n1,2\n", "h.csv", options).rows() == 1);
+}
+
+TEST_CASE("errors: csv.too-large", "[errors][csv][stream]") {
+  // A regular file larger than the memory available is refused before it is read.
+  std::size_t lines = 0;
+  const std::string text = rows_text(20000, lines);
+  const auto path = write_file("too-large.csv", text);
+  slfit::CsvOptions options;
+  options.memory_available = 10000;
+  REQUIRE_THROWS_WITH(slfit::read_csv(path, options),
+                      "'" + path.string() + "' is too large to read: it holds " +
+                          slfit::detail::csv::format_bytes(static_cast<double>(text.size())) +
+                          " and only 10.0 kB of memory are available");
+  // A stream (or a file read with `keep`) stops when its kept columns would take more than half.
+  const std::string stream = rows_text(4 * kBlockSize, lines);
+  {
+    Fifo fifo("too-large.fifo", stream);
+    options.memory_available = 1000000;
+    REQUIRE_THROWS_WITH(slfit::read_csv(fifo.path, options),
+                        Contains("' is too large to read: by line ") &&
+                            Contains(" its columns take ") &&
+                            Contains(", more than half of the 1.0 MB of memory available"));
+  }
+  options.keep = std::vector<std::string>{"a"};
+  REQUIRE_THROWS_WITH(slfit::read_csv(write_file("too-large-keep.csv", stream), options),
+                      Contains("is too large to read: by line "));
+  options.memory_available = 200 * stream.size();  // fits: about 1/4 of the text, in one column
+  CHECK(slfit::read_csv(write_file("too-large-keep.csv", stream), options).rows() ==
+        static_cast<Eigen::Index>(lines - 1));
+  CHECK(slfit::available_memory() > 0);
+}
+
+TEST_CASE("errors: csv.long-record", "[errors][csv][stream]") {
+  // A quote never closed in a large file: the record grows past 16 MiB, one short line at a time.
+  std::string text = "a,b\n1,\"x\n";
+  while (text.size() <= slfit::detail::csv::kMaxRecordLength + kBlockSize)
+    text += std::string(1000, 'y') + "\n";
+  const auto path = write_file("long-record.csv", text);
+  REQUIRE_THROWS_WITH(slfit::read_csv(path), path.string() +
+                                                 ":2: record longer than 16777216 characters (a "
+                                                 "quote that is never closed?); is this a CSV "
+                                                 "file?");
+  // In memory, or in a smaller file, the quote is reported as unterminated.
+  REQUIRE_THROWS_WITH(slfit::read_csv(write_file("open-quote.csv", "a,b\n1,\"x\n2,3\n")),
+                      Contains(":2: unterminated quoted field"));
+}
+
+// --- load_table: header-first checks and column keeping ------------------------------------------
+
+TEST_CASE("table: load_table checks the header before reading the body", "[csv][keep][table]") {
+  std::size_t lines = 0;
+  std::string text = rows_text(2 * kBlockSize, lines);
+  text.replace(0, 5, "N,D,L");
+  text += "1,2\n" + std::string(100, '\0');  // ragged, then binary: never reached
+  const auto path = write_file("load-header.csv", text);
+  slfit::TableRequest q;
+  q.path = path.string();
+  const std::string table = "table '" + path.string() + "'";
+  SECTION("the target") {
+    q.target_column = "loss";
+    REQUIRE_THROWS_WITH(slfit::load_table(q),
+                        "no target column 'loss' in " + table +
+                            "; columns are: N, D, L (choose one with option 'target' or option "
+                            "'columns' target=HEADER)");
+    q.target_column = "Ls";
+    REQUIRE_THROWS_WITH(slfit::load_table(q),
+                        Contains("no target column 'Ls' in " + table + " (did you mean 'L'?)"));
+    // A derived column is a target too.
+    q.derive = {"loss = L + 1"};
+    q.target_column = "loss";
+    q.required = {"C"};
+    REQUIRE_THROWS_WITH(
+        slfit::load_table(q),
+        "no column 'C' in " + table + " (did you mean 'N'?); columns are: N, D, L, loss");
+  }
+  SECTION("expressions") {
+    q.where = {"C < 1e21"};
+    REQUIRE_THROWS_WITH(slfit::load_table(q), "expression \"C < 1e21\": no column 'C' in " + table +
+                                                  " (did you mean 'N'?); columns are: N, D, L");
+    q.where = {"C2 < 1e21"};
+    q.derive = {"C2 = 6*N*D", "x = C3"};
+    REQUIRE_THROWS_WITH(slfit::load_table(q),
+                        "expression \"x = C3\": no column 'C3' in " + table +
+                            " (did you mean 'C2'?); columns are: N, D, L, C2");
+    q.derive = {};
+    q.where = {};
+    q.target = "log(LL)";
+    REQUIRE_THROWS_WITH(slfit::load_table(q), Contains("expression \"log(LL)\": no column 'LL'"));
+  }
+  SECTION("the caller's own check") {
+    std::vector<std::string> names;
+    q.derive = {"C = 6*N*D"};
+    q.check_header = [&](const slfit::Table& header) {
+      names = header.names();
+      CHECK(header.rows() == 0);
+      throw DataError("law 'x' needs input 'P'");
+    };
+    REQUIRE_THROWS_WITH(slfit::load_table(q), "law 'x' needs input 'P'");
+    CHECK(names == std::vector<std::string>{"N", "D", "L", "C"});
+  }
+}
+
+TEST_CASE("table: load_table keeps only the columns a request reads", "[csv][keep][table]") {
+  const auto path = write_file("load-keep.csv",
+                               "N,D,label,w,g,loss_q,loss_fp,unused\n"
+                               "1e8,2e9,a,1,1,3.6,3.5,x\n"
+                               "2e8,4e9,b,1,2,3.3,3.25,7\n"
+                               "4e8,8e9,c,1,2,3.1,3.0,y\n");
+  slfit::TableRequest q;
+  q.path = path.string();
+  // Unset: every column, as before.
+  CHECK(slfit::load_table(q).table.num_columns() == 8);
+  q.keep = std::vector<std::string>{};
+  q.required = {"w"};
+  q.derive = {"C = 6*N*D", "C = C/1e18"};
+  q.where = {"C > 2"};
+  q.target = "loss_q - loss_fp";
+  const slfit::LoadedTable t = slfit::load_table(q);
+  CHECK(t.table.has("N"));
+  CHECK(t.table.has("D"));
+  CHECK(t.table.has("w"));
+  CHECK(t.table.has("loss_q"));
+  CHECK(t.table.has("loss_fp"));
+  CHECK(t.table.has("C"));
+  CHECK_FALSE(t.table.has("label"));
+  CHECK_FALSE(t.table.has("g"));
+  CHECK_FALSE(t.table.has("unused"));
+  CHECK(t.target == "target");
+  REQUIRE(t.table.rows() == 2);
+  CHECK(t.table.column("target")(1) == Approx(0.1));
+  // The caller's own list and the target's header are kept too.
+  q.keep = std::vector<std::string>{"label"};
+  q.target = "loss_fp";
+  q.target_column = "g";
+  const slfit::LoadedTable u = slfit::load_table(q);
+  CHECK(u.table.has("label"));
+  CHECK(u.table.has("g"));
+  CHECK(u.table.has("loss_fp"));
+  CHECK_FALSE(u.table.has("loss_q"));
 }

@@ -531,6 +531,83 @@ expect_error 2 "noise sigma 1e+308 makes the simulated value at row" -- simulate
 expect_error 2 "noise sigma 1000 makes the simulated value at row" -- simulate --law chinchilla --preset hoffmann2022 --at N=1e9,1e10 --at D=1e10 --noise 1000 --noise-kind multiplicative
 expect_error 2 "makes the simulated value at row" -- simulate --law chinchilla --preset hoffmann2022 --at N=1e9,1e10 --at D=1e10,1e11 --noise 100 --seed 1
 [ $(( $(date +%s) - start_s )) -le 20 ] && ok || bad "the hostile-count checks took more than 20 s"
+# --- CSV streaming: devices, FIFOs, header-first checks, bounded memory (issue 20) ---------------
+# now_ms: milliseconds since the epoch.
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+# A device of endless NUL bytes: refused from its first block, at once (the old reader read 4 GB
+# before failing with std::bad_alloc).
+t0=$(now_ms)
+expect_error 1 "'/dev/zero' is not a CSV file: it contains binary data (NUL byte at line 1)" -- fit --law chinchilla --data /dev/zero
+[ $(($(now_ms) - t0)) -lt 3000 ] && ok || bad "fit --data /dev/zero took $(($(now_ms) - t0)) ms"
+! grep -q "bad_alloc" err.txt && ok || bad "fit --data /dev/zero: $(cat err.txt)"
+
+# An endless FIFO whose header lacks a column an expression reads: the header alone decides.
+rm -f stream.fifo && mkfifo stream.fifo
+({ echo "N,D,L"; yes "1e9,2e10,3.1"; } >stream.fifo) 2>/dev/null &
+writer=$!
+t0=$(now_ms)
+expect_error 1 "expression \"C < 1e21\": no column 'C' in table 'stream.fifo' (did you mean 'N'?); columns are: N, D, L" -- fit --law chinchilla --data stream.fifo --where "C < 1e21"
+[ $(($(now_ms) - t0)) -lt 3000 ] && ok || bad "header-first check on a FIFO took $(($(now_ms) - t0)) ms"
+kill "$writer" 2>/dev/null
+wait "$writer" 2>/dev/null
+
+# 1 GB streamed through a FIFO (comment lines, then the 36 rows of sim.csv): read in blocks, so
+# the peak resident memory stays far below the input (the old reader held all of it as one string,
+# then its cells). The fit is the one of sim.csv.
+rm -f big.fifo && mkfifo big.fifo
+python3 - <<'PY' 2>/dev/null &
+import sys
+rows = open("sim.csv", "rb").read().split(b"\n", 1)
+comments = (b"# " + b"0" * 998 + b"\n") * 1000  # 1 MB
+with open("big.fifo", "wb") as out:
+    out.write(rows[0] + b"\n")
+    for _ in range(1000):
+        out.write(comments)
+    out.write(rows[1])
+PY
+writer=$!
+t0=$(now_ms)
+/usr/bin/time -f %M -o big.rss "$slfit" fit --law chinchilla --data big.fifo --json >big.json 2>big.err \
+  && ok || bad "fit of a 1 GB FIFO: $(cat big.err)"
+big_ms=$(($(now_ms) - t0))
+kill "$writer" 2>/dev/null
+wait "$writer" 2>/dev/null
+big_rss=$(tail -1 big.rss)
+[ "$big_rss" -lt 200000 ] && ok || bad "fit of a 1 GB FIFO: peak RSS $big_rss KB (wanted < 200000)"
+[ "$big_ms" -lt 20000 ] && ok || bad "fit of a 1 GB FIFO took $big_ms ms"
+python3 -c "import json; a=json.load(open('w1.json')); b=json.load(open('big.json')); exit(0 if a['parameters']==b['parameters'] else 1)" \
+  && ok || bad "fit of a 1 GB FIFO differs from the fit of sim.csv"
+echo "  (1 GB FIFO: ${big_ms} ms, peak RSS ${big_rss} KB)"
+
+# Under an address-space limit (ulimit -v, 600 MB) a normal fit runs; an endless stream of numbers
+# stops with a clear line when its columns would take more than half the memory left, and a
+# regular file larger than the memory left is refused before it is read.
+limited() { /usr/bin/time -f %M -o "$1" bash -c 'ulimit -v 600000; exec "$@"' limited "${@:2}"; }
+limited lim.rss "$slfit" fit --law chinchilla --data sim.csv --json >lim.json 2>lim.err \
+  && ok || bad "a fit under ulimit -v 600000 fails: $(cat lim.err)"
+rm -f mem.fifo && mkfifo mem.fifo
+({ echo "N,D,loss"; yes "1,2,3"; } >mem.fifo) 2>/dev/null &
+writer=$!
+t0=$(now_ms)
+limited mem.rss "$slfit" fit --law chinchilla --data mem.fifo >out.txt 2>err.txt
+rc=$?
+mem_ms=$(($(now_ms) - t0))
+kill "$writer" 2>/dev/null
+wait "$writer" 2>/dev/null
+mem_rss=$(tail -1 mem.rss)
+[ "$rc" -eq 1 ] && [ "$(wc -l <err.txt)" -eq 1 ] \
+  && grep -q "'mem.fifo' is too large to read: by line [0-9]* its columns take .* MB, more than half of the .* MB of memory available" err.txt \
+  && ok || bad "an endless FIFO under ulimit -v: exit $rc: $(head -3 err.txt)"
+[ "$mem_rss" -lt 600000 ] && ok || bad "an endless FIFO under ulimit -v: peak RSS $mem_rss KB"
+[ "$mem_ms" -lt 20000 ] && ok || bad "an endless FIFO under ulimit -v took $mem_ms ms"
+echo "  (endless FIFO under ulimit -v 600000: ${mem_ms} ms, peak RSS ${mem_rss} KB)"
+truncate -s 1G sparse.csv
+limited sparse.rss "$slfit" fit --law chinchilla --data sparse.csv >out.txt 2>err.txt
+rc=$?
+[ "$rc" -eq 1 ] && [ "$(wc -l <err.txt)" -eq 1 ] \
+  && grep -q "'sparse.csv' is too large to read: it holds 1.1 GB and only .* MB of memory are available" err.txt \
+  && ok || bad "a 1 GB file under ulimit -v: exit $rc: $(head -3 err.txt)"
+rm -f sparse.csv big.fifo mem.fifo stream.fifo
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -40,6 +40,27 @@ struct TableRequest {
   std::vector<std::string> derive;           // "NAME=EXPR", applied in order
   std::vector<std::string> where;            // keep rows where each holds
   std::string target = FitOptions().target;  // a column or an expression of columns
+
+  // Header-first checks and column keeping, for callers that know which columns they read. Left
+  // as they are, the table is read as before: every column kept, only `derive`, `where` and
+  // `target` checked from the header. load_table checks, in this order and from the header alone
+  // (before the body is read): the columns `derive`, `where` and `target` read (a name derived
+  // earlier counts), `target_column`, `required`, then `check_header`.
+  //
+  // The header the target is read from: option 'columns' target=HEADER, or else `target` (skipped
+  // when `target` is an expression). Missing, it is refused with the fit's message "no target
+  // column ...". Unset: not checked here.
+  std::optional<std::string> target_column;
+  // Headers that must exist (law inputs mapped through option 'columns', weights, by, group, the
+  // format column): "no column 'X' in table 'F' (did you mean 'Y'?); columns are: ...".
+  std::vector<std::string> required;
+  // Set: the table keeps only these columns, `required`, `target_column` and the columns `derive`,
+  // `where` and `target` read; the others are skipped cell by cell and never stored. Unset: every
+  // column is kept.
+  std::optional<std::vector<std::string>> keep;
+  // Called with the header as a table of no rows (derived names added as empty columns) before the
+  // body is read: a caller's own checks, with its own messages (Table::has, names(), label()).
+  std::function<void(const Table& header)> check_header;
 };
 
 struct LoadedTable {
