@@ -11,4 +11,10 @@ namespace slfit::detail {
 // options the fitters take.
 FitOptions checked_options(const FitRequest& q, const LawEntry& law, const std::string& target);
 
+// The column that holds a target: the column itself, or "target" for an expression.
+std::string target_name(const std::string& target);
+
+// The table a fit reads: only the columns it uses, checked from the header before the body.
+TableRequest fit_table_request(const FitRequest& q, const LawEntry& law, const FitOptions& o);
+
 }  // namespace slfit::detail

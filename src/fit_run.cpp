@@ -17,8 +17,6 @@
 
 namespace slfit {
 
-namespace {}  // namespace
-
 namespace detail {
 
 FitOptions checked_options(const FitRequest& q, const LawEntry& law, const std::string& target) {
@@ -84,6 +82,48 @@ void check_columns(const LawEntry& law, const Table& table, const FitOptions& o,
   if (!q.by.empty()) detail::require_column(table, q.by, "option 'by'");
   if (!q.group.empty()) detail::require_column(table, q.group, "option 'group'");
 }
+
+}  // namespace
+
+namespace detail {
+
+std::string target_name(const std::string& target) {
+  const auto vars = Expression::parse(target).variables();
+  const std::string plain = trim(target);
+  const bool column = vars.size() == 1 && (plain == vars[0] || plain == "\"" + vars[0] + "\"" ||
+                                           plain == "`" + vars[0] + "`");
+  return column ? vars[0] : "target";
+}
+
+TableRequest fit_table_request(const FitRequest& q, const LawEntry& law, const FitOptions& o) {
+  TableRequest data = q.data;
+  const bool expression = target_name(q.data.target) == "target";
+  if (!expression || q.columns.count("target"))
+    data.target_column = column_for(o.columns, o.target);
+  std::vector<std::string> keep;
+  for (const auto& name : law.fitted_inputs()) keep.push_back(column_for(o.columns, name));
+  if (o.weights) keep.push_back(*o.weights);
+  for (const std::string* c : {&q.by, &q.group}) {
+    if (!c->empty()) keep.push_back(*c);
+  }
+  if (law.fit_by_format) keep.push_back(q.format_column);
+  if (!q.holdout.empty()) {
+    for (const auto& v : Expression::parse(q.holdout).variables()) keep.push_back(v);
+  }
+  data.keep = std::move(keep);
+  // The fit's own column checks, from the header alone: a missing input is named before a
+  // large file is read.
+  data.check_header = [&law, &q, o, expression](const Table& header) {
+    Table h = header;
+    if (expression && !h.has(o.target)) h.add_column(o.target, Array());
+    check_columns(law, h, o, q);
+  };
+  return data;
+}
+
+}  // namespace detail
+
+namespace {
 
 std::string at_label(const Table& grid, Eigen::Index r, const std::string& first) {
   std::string at;
@@ -262,8 +302,8 @@ FitRun run_fit(const FitRequest& request) {
   run.law = &find_law(request.law);
   const LawEntry& law = *run.law;
   run.source = request.data.path;
-  run.data = load_table(request.data);
-  run.options = detail::checked_options(request, law, run.data.target);
+  run.options = detail::checked_options(request, law, detail::target_name(request.data.target));
+  run.data = load_table(detail::fit_table_request(request, law, run.options));
   check_columns(law, run.data.table, run.options, request);
   if (law.fit_by_format) {
     run_format_fit(run);

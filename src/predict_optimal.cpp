@@ -10,29 +10,38 @@ namespace slfit {
 
 namespace {
 
-// The law's inputs read from the rows of a table (after --col mapping), in the law's order.
-Table inputs_from_data(const LawEntry& law, const LoadedTable& data,
-                       const std::map<std::string, std::string, std::less<>>& columns) {
+ColumnMap input_map(const LawEntry& law,
+                    const std::map<std::string, std::string, std::less<>>& columns) {
   ColumnMap map;
   for (const auto& [name, header] : columns) {
     if (name == "target") continue;
     detail::require_input(law, name);
     map[name] = header;
   }
-  Table out(data.table.label());
+  return map;
+}
+
+// Every input of the law must have its column (after mapping), named with the closest header.
+void check_inputs(const LawEntry& law, const Table& table, const ColumnMap& map) {
   for (const auto& in : law.inputs) {
     const std::string col = column_for(map, in.name);
-    if (!data.table.has(col)) {
-      const std::string guess = detail::closest_name(col, data.table.names());
-      throw DataError("law '" + law.name + "' needs input '" + in.name + "' (" + in.meaning +
-                      "), but " + data.table.label() + " has no column '" + col + "'" +
-                      (guess.empty() ? " (map one with option 'columns' " + in.name + "=HEADER)"
-                                     : " (did you mean '" + guess + "'? map it with option " +
-                                           "'columns' " + in.name + "=" + guess + ")") +
-                      "; columns are: " + detail::join(data.table.names()));
-    }
-    out.add_column(in.name, data.table.column(col));
+    if (table.has(col)) continue;
+    const std::string guess = detail::closest_name(col, table.names());
+    throw DataError("law '" + law.name + "' needs input '" + in.name + "' (" + in.meaning +
+                    "), but " + table.label() + " has no column '" + col + "'" +
+                    (guess.empty() ? " (map one with option 'columns' " + in.name + "=HEADER)"
+                                   : " (did you mean '" + guess + "'? map it with option " +
+                                         "'columns' " + in.name + "=" + guess + ")") +
+                    "; columns are: " + detail::join(table.names()));
   }
+}
+
+// The law's inputs read from the rows of a table (after --col mapping), in the law's order.
+Table inputs_from_data(const LawEntry& law, const LoadedTable& data, const ColumnMap& map) {
+  check_inputs(law, data.table, map);
+  Table out(data.table.label());
+  for (const auto& in : law.inputs)
+    out.add_column(in.name, data.table.column(column_for(map, in.name)));
   return out;
 }
 
@@ -47,8 +56,17 @@ PredictRun run_predict(const PredictRequest& q) {
   run.parameters = chosen_parameters(law, q.preset, q.params);
   if (q.data) {
     if (!q.at.empty()) throw UsageError("give option 'at' or option 'data', not both");
-    const LoadedTable data = load_table(*q.data);
-    run.inputs = inputs_from_data(law, data, q.columns);
+    // Only the law's inputs and the observed target are kept from the file, and the inputs are
+    // checked from its header before the body is read.
+    const ColumnMap map = input_map(law, q.columns);
+    TableRequest request = *q.data;
+    std::vector<std::string> keep;
+    for (const auto& in : law.inputs) keep.push_back(column_for(map, in.name));
+    if (auto it = q.columns.find("target"); it != q.columns.end()) keep.push_back(it->second);
+    request.keep = std::move(keep);
+    request.check_header = [&](const Table& header) { check_inputs(law, header, map); };
+    const LoadedTable data = load_table(request);
+    run.inputs = inputs_from_data(law, data, map);
     run.from_data = true;
     std::string target = data.target;
     if (auto it = q.columns.find("target"); it != q.columns.end()) target = it->second;
