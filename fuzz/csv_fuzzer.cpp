@@ -60,7 +60,10 @@ void exercise(const slfit::Table& table) {
 // Parses `text` and checks the table, if there is one.
 void parse_one(std::string_view text, const slfit::CsvOptions& options) {
   try {
-    exercise(slfit::parse_csv(text, "fuzz.csv", options));
+    const slfit::Table table = slfit::parse_csv(text, "fuzz.csv", options);
+    // Keeping only columns the header does not have leaves a table without columns.
+    if (options.keep && table.num_columns() == 0) return;
+    exercise(table);
   } catch (const slfit::Error&) {
     // Refusing bad input with a message is the expected outcome.
   }
