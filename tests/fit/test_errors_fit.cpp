@@ -360,7 +360,7 @@ TEST_CASE("errors: fit.by-column", "[errors][fit]") {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The law registry (include/slfit/laws/registry.hpp), used by the tool
+// The catalogue of laws by name (include/slfit/runtime/catalogue.hpp), used by every front end
 
 TEST_CASE("errors: registry.law", "[errors][registry]") {
   CHECK_ERROR(
