@@ -19,6 +19,7 @@
 
 #include "slfit/core/law.hpp"
 #include "slfit/detail/random.hpp"
+#include "slfit/detail/text.hpp"
 
 namespace slfit {
 
@@ -55,16 +56,6 @@ struct SimulateOptions {
   std::string target = "loss";  // name of the simulated column
 };
 
-namespace detail {
-
-inline std::string format_sigma(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
-
-}  // namespace detail
-
 // Adds seeded noise to values in place. Noise that would make a positive value non-positive, or
 // any value infinite, is refused (UsageError): simulated losses stay meaningful.
 inline void add_noise(Array& y, const SimulateOptions& opt) {
@@ -79,10 +70,10 @@ inline void add_noise(Array& y, const SimulateOptions& opt) {
     // A loss made non-positive or infinite by the noise means nothing: refuse it rather than
     // hand out a table no law could have produced.
     if (!std::isfinite(y(i)) || (clean > 0.0 && !(y(i) > 0.0))) {
-      throw UsageError("noise sigma " + detail::format_sigma(opt.noise) + " makes the simulated " +
+      throw UsageError("noise sigma " + detail::format_g(opt.noise) + " makes the simulated " +
                        "value at row " + std::to_string(i + 1) + " " +
                        (std::isfinite(y(i)) ? "non-positive" : "infinite") + " (" +
-                       detail::format_sigma(clean) + " before noise): use a smaller sigma" +
+                       detail::format_g(clean) + " before noise): use a smaller sigma" +
                        (opt.kind == Noise::kAdditive ? " or multiplicative noise" : ""));
     }
   }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cstdio>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,13 @@ inline std::string join(const std::vector<std::string>& items, std::string_view 
     out += items[i];
   }
   return out;
+}
+
+// A number as printf's %g writes it (what messages and labels show).
+inline std::string format_g(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
 }
 
 }  // namespace slfit::detail

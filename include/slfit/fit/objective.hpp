@@ -28,17 +28,9 @@
 #include <vector>
 
 #include "slfit/core/error.hpp"
+#include "slfit/detail/text.hpp"
 
 namespace slfit {
-
-namespace detail {
-// A number as printf's %g writes it (what messages and labels show).
-inline std::string format_g(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
-}  // namespace detail
 
 enum class Objective { kSquared, kHuber, kAbsolute };
 
