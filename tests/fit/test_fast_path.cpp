@@ -6,13 +6,13 @@
 #include <string>
 #include <vector>
 
-#include "slfit/runtime/builtin_laws.hpp"  // the built-in laws' fitters come from slfit::runtime
 #include "slfit/core/simulate.hpp"
 #include "slfit/fit/fit.hpp"
 #include "slfit/fit/projection.hpp"
 #include "slfit/fit/residual_model.hpp"
 #include "slfit/laws/chinchilla.hpp"
 #include "slfit/laws/qid.hpp"
+#include "slfit/runtime/builtin_laws.hpp"  // the built-in laws' fitters come from slfit::runtime
 #include "support/epoch_data.hpp"
 
 // Catch comes last: Ceres pulls in glog, whose CHECK macro would otherwise replace Catch's.

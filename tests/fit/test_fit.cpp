@@ -9,13 +9,13 @@
 #include <string>
 #include <vector>
 
-#include "slfit/runtime/builtin_laws.hpp"  // the built-in laws' fitters come from slfit::runtime
 #include "slfit/core/error.hpp"
 #include "slfit/core/simulate.hpp"
 #include "slfit/core/table.hpp"
 #include "slfit/fit/fit.hpp"
 #include "slfit/io/csv.hpp"
 #include "slfit/laws/chinchilla.hpp"
+#include "slfit/runtime/builtin_laws.hpp"  // the built-in laws' fitters come from slfit::runtime
 
 // Catch comes last: Ceres pulls in glog, whose CHECK macro would otherwise replace Catch's.
 #include <catch2/catch.hpp>

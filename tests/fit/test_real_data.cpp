@@ -7,11 +7,11 @@
 #include <string>
 #include <vector>
 
-#include "slfit/runtime/builtin_laws.hpp"  // the built-in laws' fitters come from slfit::runtime
 #include "slfit/core/expression.hpp"
 #include "slfit/fit/fit.hpp"
 #include "slfit/io/csv.hpp"
 #include "slfit/laws/chinchilla.hpp"
+#include "slfit/runtime/builtin_laws.hpp"  // the built-in laws' fitters come from slfit::runtime
 #include "support/epoch_data.hpp"
 
 // Catch comes last: Ceres pulls in glog, whose CHECK macro would otherwise replace Catch's.

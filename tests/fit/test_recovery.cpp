@@ -23,7 +23,6 @@
 #include <utility>
 #include <vector>
 
-#include "slfit/runtime/builtin_laws.hpp"  // the built-in laws' fitters come from slfit::runtime
 #include "slfit/core/parameter.hpp"
 #include "slfit/core/simulate.hpp"
 #include "slfit/core/table.hpp"
@@ -35,6 +34,7 @@
 #include "slfit/laws/kumar.hpp"
 #include "slfit/laws/qat_group.hpp"
 #include "slfit/laws/qid.hpp"
+#include "slfit/runtime/builtin_laws.hpp"  // the built-in laws' fitters come from slfit::runtime
 #include "slfit/uncertainty/two_stage.hpp"
 
 // Catch comes last: Ceres pulls in glog, whose CHECK macro would otherwise replace Catch's.

@@ -6,7 +6,6 @@
 #include <string>
 #include <vector>
 
-#include "slfit/runtime/builtin_laws.hpp"  // the built-in laws' fitters come from slfit::runtime
 #include "slfit/core/law.hpp"
 #include "slfit/core/parameter.hpp"
 #include "slfit/core/simulate.hpp"
@@ -14,6 +13,7 @@
 #include "slfit/fit/fit.hpp"
 #include "slfit/laws/chinchilla.hpp"
 #include "slfit/laws/kumar.hpp"
+#include "slfit/runtime/builtin_laws.hpp"  // the built-in laws' fitters come from slfit::runtime
 #include "support/law_checks.hpp"
 
 // Catch comes last: Ceres pulls in glog, whose CHECK macro would otherwise replace Catch's.

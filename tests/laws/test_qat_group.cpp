@@ -6,12 +6,12 @@
 #include <string>
 #include <vector>
 
-#include "slfit/runtime/builtin_laws.hpp"  // the built-in laws' fitters come from slfit::runtime
 #include "slfit/core/law.hpp"
 #include "slfit/core/simulate.hpp"
 #include "slfit/core/table.hpp"
 #include "slfit/fit/fit.hpp"
 #include "slfit/laws/qat_group.hpp"
+#include "slfit/runtime/builtin_laws.hpp"  // the built-in laws' fitters come from slfit::runtime
 #include "support/law_checks.hpp"
 
 // Catch comes last: Ceres pulls in glog, whose CHECK macro would otherwise replace Catch's.

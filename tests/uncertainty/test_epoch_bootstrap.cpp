@@ -11,12 +11,12 @@
 #include <string>
 #include <vector>
 
-#include "slfit/runtime/builtin_laws.hpp"  // the built-in laws' fitters come from slfit::runtime
 #include "slfit/analysis/chinchilla.hpp"
 #include "slfit/core/expression.hpp"
 #include "slfit/fit/fit.hpp"
 #include "slfit/io/csv.hpp"
 #include "slfit/laws/chinchilla.hpp"
+#include "slfit/runtime/builtin_laws.hpp"  // the built-in laws' fitters come from slfit::runtime
 #include "slfit/uncertainty/bootstrap.hpp"
 #include "support/epoch_data.hpp"
 

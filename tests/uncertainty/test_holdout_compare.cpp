@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "slfit/runtime/builtin_laws.hpp"  // the built-in laws' fitters come from slfit::runtime
 #include "slfit/core/expression.hpp"
 #include "slfit/core/simulate.hpp"
 #include "slfit/fit/fit.hpp"
 #include "slfit/laws/chinchilla.hpp"
+#include "slfit/runtime/builtin_laws.hpp"  // the built-in laws' fitters come from slfit::runtime
 #include "slfit/uncertainty/bootstrap.hpp"
 #include "slfit/uncertainty/compare.hpp"
 #include "slfit/uncertainty/holdout.hpp"
