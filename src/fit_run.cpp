@@ -88,11 +88,7 @@ void check_columns(const LawEntry& law, const Table& table, const FitOptions& o,
 namespace detail {
 
 std::string target_name(const std::string& target) {
-  const auto vars = Expression::parse(target).variables();
-  const std::string plain = trim(target);
-  const bool column = vars.size() == 1 && (plain == vars[0] || plain == "\"" + vars[0] + "\"" ||
-                                           plain == "`" + vars[0] + "`");
-  return column ? vars[0] : "target";
+  return plain_target(target, Expression::parse(target)).value_or("target");
 }
 
 TableRequest fit_table_request(const FitRequest& q, const LawEntry& law, const FitOptions& o) {
@@ -304,7 +300,6 @@ FitRun run_fit(const FitRequest& request) {
   run.source = request.data.path;
   run.options = detail::checked_options(request, law, detail::target_name(request.data.target));
   run.data = load_table(detail::fit_table_request(request, law, run.options));
-  check_columns(law, run.data.table, run.options, request);
   if (law.fit_by_format) {
     run_format_fit(run);
     return run;

@@ -1,6 +1,7 @@
 // Helpers shared by the run-time layer's source files (not installed).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,9 @@ void require_variables(const Table& table, const Expression& e, const std::strin
 
 // The candidate closest to `word` (as did_you_mean chooses it), or "".
 std::string closest_name(std::string_view word, const std::vector<std::string>& candidates);
+
+// A target written as a single column name (bare, "quoted" or `quoted`): that name.
+std::optional<std::string> plain_target(const std::string& target, const Expression& t);
 
 // UsageError unless the law has this input.
 void require_input(const LawEntry& law, const std::string& name);

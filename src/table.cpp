@@ -48,6 +48,16 @@ std::string closest_name(std::string_view word, const std::vector<std::string>& 
   return best;
 }
 
+std::optional<std::string> plain_target(const std::string& target, const Expression& t) {
+  const auto vars = t.variables();
+  const std::string plain = trim(target);
+  if (vars.size() == 1 &&
+      (plain == vars[0] || plain == "\"" + vars[0] + "\"" || plain == "`" + vars[0] + "`")) {
+    return vars[0];
+  }
+  return std::nullopt;
+}
+
 void require_input(const LawEntry& law, const std::string& name) {
   if (law.has_input(name)) return;
   throw UsageError("law '" + law.name + "' has no input '" + name + "'" +
@@ -74,11 +84,8 @@ LoadedTable prepare_table(Table table, const TableRequest& request) {
   }
   const std::string target = request.target;
   const Expression t = Expression::parse(target);
-  const auto vars = t.variables();
-  const std::string plain = detail::trim(target);
-  if (vars.size() == 1 &&
-      (plain == vars[0] || plain == "\"" + vars[0] + "\"" || plain == "`" + vars[0] + "`")) {
-    out.target = vars[0];
+  if (auto plain = detail::plain_target(target, t)) {
+    out.target = *plain;
   } else {
     detail::require_variables(out.table, t, target);
     out.target = "target";
@@ -88,17 +95,6 @@ LoadedTable prepare_table(Table table, const TableRequest& request) {
 }
 
 namespace {
-
-// A target written as a single column name (bare, "quoted" or `quoted`): that name.
-std::optional<std::string> plain_target(const std::string& target, const Expression& t) {
-  const auto vars = t.variables();
-  const std::string plain = detail::trim(target);
-  if (vars.size() == 1 &&
-      (plain == vars[0] || plain == "\"" + vars[0] + "\"" || plain == "`" + vars[0] + "`")) {
-    return vars[0];
-  }
-  return std::nullopt;
-}
 
 // The file's columns that `derive`, `where` and `target` read: a name derived earlier is not read
 // from the file by the expressions after it.
@@ -130,7 +126,7 @@ void check_header(const std::vector<std::string>& header, const TableRequest& re
   }
   for (const auto& w : request.where) detail::require_variables(names, Expression::parse(w), w);
   const Expression t = Expression::parse(request.target);
-  const std::optional<std::string> plain = plain_target(request.target, t);
+  const std::optional<std::string> plain = detail::plain_target(request.target, t);
   if (!plain) detail::require_variables(names, t, request.target);
   if (request.target_column && (plain || *request.target_column != request.target)) {
     const std::string& target = *request.target_column;
