@@ -16,4 +16,11 @@ inline constexpr int kMaxRandomStarts = 10'000'000;        // starts of `random:
 inline constexpr std::size_t kMaxGridPoints = 10'000'000;  // points of an `at` grid
 inline constexpr int kMaxThreads = 1024;                   // threads of a fit or bootstrap
 
+// Formula laws (core/formula_law.hpp): each parameter count is a compiled instance of the fitter,
+// so the counts are capped; the text limits keep a hostile law file cheap to reject.
+inline constexpr int kMaxFormulaParameters = 12;
+inline constexpr int kMaxFormulaInputs = 8;
+inline constexpr std::size_t kMaxFormulaLength = 10'000;       // characters of a formula
+inline constexpr std::size_t kMaxLawFileBytes = 1'000'000;     // bytes of a law file
+
 }  // namespace slfit
