@@ -129,8 +129,11 @@ inline bool is_plain_name(std::string_view s) {
 
 // Why `name` cannot name an input or a parameter in a formula, or "" when it can.
 inline std::string name_problem(std::string_view name) {
-  const std::string quoted = "'" + spec_text(name) + "'";
   if (name.empty()) return "the name is empty";
+  // Appended, not "'" + ...: GCC 12 warns falsely (-Wstringop-overflow) on that concatenation.
+  std::string quoted = "'";
+  quoted += spec_text(name);
+  quoted += "'";
   bool ok = expr::is_ident_start(name[0]);
   for (char c : name) ok = ok && expr::is_ident_char(c);
   if (!ok) {
