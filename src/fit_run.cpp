@@ -309,7 +309,7 @@ std::vector<std::string> FitRun::warnings() const {
 FitRun run_fit(const FitRequest& request) {
   FitRun run;
   run.request = request;
-  run.law = &resolve_law(request.law);
+  run.law = request.entry ? request.entry.get() : &resolve_law(request.law);
   const LawEntry& law = *run.law;
   run.source = request.data.path;
   run.options = detail::checked_options(request, law, detail::target_name(request.data.target));

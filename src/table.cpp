@@ -79,7 +79,8 @@ LoadedTable prepare_table(Table table, const TableRequest& request) {
     detail::require_variables(out.table, e, w);
     out.table = filter_rows(out.table, e);
     if (out.table.empty()) {
-      throw DataError("no rows of '" + request.path + "' satisfy option 'where' \"" + w + "\"");
+      const std::string& name = request.path.empty() ? out.table.source() : request.path;
+      throw DataError("no rows of '" + name + "' satisfy option 'where' \"" + w + "\"");
     }
   }
   const std::string target = request.target;
@@ -116,8 +117,9 @@ std::vector<std::string> columns_read(const TableRequest& request) {
 }
 
 // The checks of a request that need only the header, in the order prepare_table makes them.
-void check_header(const std::vector<std::string>& header, const TableRequest& request) {
-  Table names(request.path);
+void check_header(const std::vector<std::string>& header, const TableRequest& request,
+                  const std::string& source) {
+  Table names(source);
   for (const auto& h : header) names.add_column(h, Array());
   for (const auto& d : request.derive) {
     auto [name, expr] = parse_assignment(d);
@@ -144,9 +146,15 @@ void check_header(const std::vector<std::string>& header, const TableRequest& re
 }  // namespace
 
 LoadedTable load_table(const TableRequest& request) {
+  if (request.table) {
+    Table table = *request.table;
+    if (!request.path.empty()) table.set_source(request.path);
+    check_header(table.names(), request, table.source());
+    return prepare_table(std::move(table), request);
+  }
   CsvOptions options;
   options.check_header = [&](const std::vector<std::string>& header) {
-    check_header(header, request);
+    check_header(header, request, request.path);
   };
   if (request.keep) {
     std::vector<std::string> keep = *request.keep;

@@ -181,6 +181,36 @@ TEST_CASE("runtime: fit JSON is written and read back", "[runtime]") {
   CHECK(p.values(0) == slfit::evaluate_at<Chinchilla>(run.fit->parameters, {1e9, 1e10}));
 }
 
+TEST_CASE("runtime: a table in memory is fitted as its CSV file is", "[runtime]") {
+  const std::string path = simulated_csv("memory.csv");
+  slfit::FitRequest q;
+  q.law = "chinchilla";
+  q.data.path = path;
+  q.data.derive = {"tokens=D"};
+  q.data.where = {"N >= 3e8"};
+  q.columns = {{"D", "tokens"}};
+  const slfit::FitRun from_file = slfit::run_fit(q);
+
+  q.data.path = "";
+  q.data.table = std::make_shared<const slfit::Table>(slfit::read_csv(path));
+  const slfit::FitRun in_memory = slfit::run_fit(q);
+  REQUIRE(in_memory.fit);
+  CHECK(in_memory.data.table.rows() == from_file.data.table.rows());
+  CHECK(in_memory.fit->parameters == from_file.fit->parameters);
+  CHECK(in_memory.fit->objective_value == from_file.fit->objective_value);
+
+  // The same checks and messages, naming the table by `path` when given.
+  q.data.path = "frame";
+  q.columns = {{"D", "tokns"}};
+  CHECK_THROWS_WITH(slfit::run_fit(q),
+                    Catch::Contains("table 'frame' has no column 'tokns' (did you mean 'tokens'?"));
+  q.columns.clear();
+  q.data.where = {"N < 0"};
+  CHECK_THROWS_WITH(slfit::run_fit(q), Catch::Contains("no rows of 'frame' satisfy"));
+  // The request's table is left as it was.
+  CHECK(q.data.table->names() == std::vector<std::string>{"N", "D", "loss"});
+}
+
 TEST_CASE("runtime: laws registered at run time join the catalogue", "[runtime]") {
   slfit::LawEntry copy = slfit::find_law("chinchilla");
   copy.name = "chinchilla-registered";

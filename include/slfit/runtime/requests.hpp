@@ -20,6 +20,7 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,7 +37,7 @@ namespace slfit {
 
 // A CSV table and what is made of it before a fit: derived columns, row filters, the target.
 struct TableRequest {
-  std::string path;                          // the CSV file
+  std::string path;                          // the CSV file (with `table`: the table's name)
   std::vector<std::string> derive;           // "NAME=EXPR", applied in order
   std::vector<std::string> where;            // keep rows where each holds
   std::string target = FitOptions().target;  // a column or an expression of columns
@@ -61,6 +62,10 @@ struct TableRequest {
   // Called with the header as a table of no rows (derived names added as empty columns) before the
   // body is read: a caller's own checks, with its own messages (Table::has, names(), label()).
   std::function<void(const Table& header)> check_header;
+  // A table in memory, used instead of reading `path` (the Python package's DataFrames): the same
+  // header checks, derived columns, filters and target as a CSV file; `keep` is not applied. A
+  // non-empty `path` names it in messages ("table 'PATH'"); empty, the table's own source does.
+  std::shared_ptr<const Table> table;
 };
 
 struct LoadedTable {
@@ -68,7 +73,8 @@ struct LoadedTable {
   std::string target;  // the column holding the target (a derived one for an expression)
 };
 
-// Reads the CSV and applies the request (load_table), or applies it to a table in memory.
+// Reads the CSV (or takes request.table) and applies the request (load_table), or applies it to a
+// table in memory.
 LoadedTable load_table(const TableRequest& request);
 LoadedTable prepare_table(Table table, const TableRequest& request);
 
@@ -87,7 +93,10 @@ Table law_grid(const std::vector<std::string>& items, const LawEntry& law,
                const std::string& option = "at");
 
 struct FitRequest {
-  std::string law;  // a name in the catalogue
+  std::string law;  // a name in the catalogue, or a law file's path
+  // A law in memory (a formula law built by the Python package), used instead of resolving `law`;
+  // the run keeps it alive (FitRun::request holds it).
+  std::shared_ptr<const LawEntry> entry;
   TableRequest data;
   // Law input (or "target") -> CSV header. Moved into options.columns / options.target.
   std::map<std::string, std::string, std::less<>> columns;
