@@ -1,0 +1,31 @@
+"""slfit for Python: fit scaling laws with slfit's engine, with the numbers of the ``slfit`` tool.
+
+The package is a thin layer over slfit's run-time layer (the same requests the command-line
+tool makes): it knows no law by name, and ``FitResult.to_dict()`` is the object ``slfit fit
+--json`` prints for the same inputs.
+
+>>> import slfit, pandas as pd
+>>> df = pd.read_csv("runs.csv")
+>>> r = slfit.fit("chinchilla", df, col={"N": "params", "D": "tokens"},
+...               objective="huber", delta=1e-3, starts="hoffmann")
+>>> print(r.summary())
+
+See ``docs/python.md``.
+"""
+
+from ._errors import DataError, UsageError
+from ._fit import fit
+from ._laws import Law, law, laws
+from ._result import Bootstrap, FitResult, FitResults
+
+__all__ = [
+    "Bootstrap",
+    "DataError",
+    "FitResult",
+    "FitResults",
+    "Law",
+    "UsageError",
+    "fit",
+    "law",
+    "laws",
+]

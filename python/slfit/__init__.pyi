@@ -1,0 +1,68 @@
+# Type stubs of the package slfit (what exists so far: laws, fit and its results).
+import os
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+
+import numpy as np
+
+_PathLike = Union[str, "os.PathLike[str]"]
+
+class UsageError(ValueError): ...
+class DataError(ValueError): ...
+
+class Law:
+    @classmethod
+    def from_file(cls, path: _PathLike) -> Law: ...
+    @classmethod
+    def from_formula(
+        cls,
+        formula: str,
+        inputs: Sequence[Union[str, Mapping[str, Any]]],
+        parameters: Mapping[str, Union[float, Mapping[str, Any]]],
+        name: str = ...,
+        presets: Optional[Mapping[str, Mapping[str, Any]]] = ...,
+        description: Optional[str] = ...,
+    ) -> Law: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def info(self) -> Dict[str, Any]: ...
+    def summary(self) -> str: ...
+
+def law(name: _PathLike) -> Law: ...
+def laws() -> List[Dict[str, Any]]: ...
+
+class Bootstrap:
+    resamples: int
+    se: Dict[str, float]
+    ci95: Dict[str, Tuple[float, float]]
+    samples: np.ndarray
+    names: List[str]
+    derived: Dict[str, Dict[str, Any]]
+    derived_samples: np.ndarray
+    derived_names: List[str]
+    def to_dict(self) -> Dict[str, Any]: ...
+
+class FitResult:
+    law: str
+    points: int
+    params: Dict[str, float]
+    se: Dict[str, float]
+    cov: np.ndarray
+    objective: float
+    converged: bool
+    status: str
+    message: str
+    at_bound: Dict[str, str]
+    starts: int
+    bootstrap: Optional[Bootstrap]
+    holdout: Optional[Dict[str, Any]]
+    predictions: Optional[Dict[str, Any]]
+    group: Any
+    def summary(self) -> str: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+
+class FitResults(List[FitResult]):
+    def summary(self) -> str: ...
+    def to_dict(self) -> List[Dict[str, Any]]: ...
+
+def fit(law: Union[_PathLike, Law], data: Any, **options: Any) -> Any: ...

@@ -1,0 +1,70 @@
+"""Keyword options in the tool's spellings: dicts become NAME=VALUE items, numbers exact text."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Mapping
+
+import numpy as np
+
+
+def _text(value: Any) -> str:
+    """A number as text that reads back to the same double (repr), anything else as str."""
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"expected a number or a str, got {value!r}")
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return repr(float(value))
+    return str(value)
+
+
+def _item(option: str, key: str, value: Any) -> str:
+    if option == "bound":
+        low, high = value
+        return f"{key}={_text(low)}:{_text(high)}"
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return f"{key}=" + ",".join(_text(v) for v in value)
+    return f"{key}={_text(value)}"
+
+
+def _scalar(value: Any) -> Any:
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value
+
+
+def normalize(options: Mapping[str, Any]) -> Dict[str, Any]:
+    """The options with Python values turned into what the tool would have been given.
+
+    ``fix={"E": 1.8}`` becomes ``["E=1.8"]``, ``bound={"E": (0, inf)}`` ``["E=0.0:inf"]``,
+    ``col={"N": "params"}`` ``["N=params"]``, ``predict_at={"N": [1e9, 1e10]}``
+    ``["N=1000000000.0,10000000000.0"]``, ``start={"E": 1.7, "A": 400}`` (one point; a list of
+    them for several) ``["E=1.7,A=400.0"]``; a tuple is a
+    list; numpy scalars are Python's. Names are checked by the library.
+    """
+    out: Dict[str, Any] = {}
+    for option, value in options.items():
+        if option == "start" and isinstance(value, Mapping):
+            value = [value]
+        if isinstance(value, Mapping):
+            value = [_item(option, str(k), v) for k, v in value.items()]
+        elif option == "start" and isinstance(value, (list, tuple)):
+            value = [
+                ",".join(_item(option, str(k), v) for k, v in point.items())
+                if isinstance(point, Mapping)
+                else point
+                for point in value
+            ]
+        elif isinstance(value, tuple):
+            value = list(value)
+        elif option == "budget" and isinstance(value, np.ndarray):
+            value = [float(v) for v in value]
+        if isinstance(value, list):
+            value = [_scalar(v) for v in value]
+        out[option] = _scalar(value)
+    return out
+
+
+__all__: List[str] = ["normalize"]

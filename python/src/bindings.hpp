@@ -1,0 +1,45 @@
+// What the files of the module _slfit share. The module is a thin layer over slfit::runtime: it
+// turns Python values into one request, runs it with the GIL released, and hands back the
+// runtime's own documents (JSON text and the text report), which the pure-Python layer reads.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+#include <memory>
+#include <string>
+
+#include "slfit/runtime/law_entry.hpp"
+#include "slfit/runtime/requests.hpp"
+
+namespace slfit::python {
+
+namespace py = pybind11;
+
+// A law held by Python: an entry of the catalogue or of a law file (kept for the life of the
+// program, so not owned here), or a formula law built from Python (owned).
+struct Law {
+  std::shared_ptr<const LawEntry> entry;
+};
+
+// slfit.UsageError and slfit.DataError (both ValueError), and the translation of slfit::Error
+// into them (errors.cpp).
+void bind_errors(py::module_& m);
+// The library names options `option 'NAME'` by field; Python says the keyword (columns -> col).
+std::string python_message(const std::string& library_message);
+
+// The catalogue, law files and formula laws (laws.cpp).
+void bind_laws(py::module_& m);
+
+// A table from a dict of column name -> 1-D float64 ndarray or list of str (table.cpp). A column
+// holding NaN or an infinity is kept but unusable, as a CSV file's is: a request that reads it is
+// refused with a message naming the column and the first bad index.
+Table table_from_columns(const py::dict& columns, const std::string& name);
+
+// A FitRequest from the tool's long options with '_' for '-', each a str, a number, a bool or a
+// list of str in the tool's spelling (NAME=VALUE); unknown names are refused (options.cpp).
+FitRequest fit_request(const py::dict& options);
+
+// run_fit and friends (runs.cpp).
+void bind_runs(py::module_& m);
+
+}  // namespace slfit::python
