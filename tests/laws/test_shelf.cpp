@@ -90,7 +90,8 @@ std::vector<double> by_name(const LawEntry& law, const Values& values) {
 Table columns_table(const std::vector<std::pair<std::string, std::vector<double>>>& cols) {
   Table t("<shelf points>");
   for (const auto& [name, v] : cols)
-    t.add_column(name, Eigen::Map<const Array>(v.data(), static_cast<Eigen::Index>(v.size())));
+    t.add_column(name,
+                 Array(Eigen::Map<const Array>(v.data(), static_cast<Eigen::Index>(v.size()))));
   return t;
 }
 
