@@ -97,7 +97,7 @@ int main(int argc, char** argv) {
     slfit::evaluate_into<slfit::Chinchilla>(t, p, reused, {}, 0);
     sink += reused(rows / 2);
   });
-  const slfit::BoundInputs<slfit::Chinchilla> in(t, {});
+  const slfit::BoundInputs<slfit::Chinchilla> in(slfit::Chinchilla{}, t, {});
   const auto view = in.view();
   const double formula =
       best_of([&] { sink += slfit::Array(slfit::Chinchilla::formula(p.data(), view))(rows / 3); });

@@ -65,7 +65,7 @@ BENCHMARK(BM_Evaluate)
 // The formula alone, with logs of the inputs computed once (as inside a fit).
 void BM_FormulaWithLogs(benchmark::State& state) {
   const slfit::Table t = chinchilla_table(state.range(0));
-  const slfit::BoundInputs<slfit::Chinchilla> in(t, {});
+  const slfit::BoundInputs<slfit::Chinchilla> in(slfit::Chinchilla{}, t, {});
   const auto view = in.view();
   for (auto _ : state)
     benchmark::DoNotOptimize(Array(slfit::Chinchilla::formula(kParams.data(), view)));

@@ -3,15 +3,19 @@
 #   bench/run.sh            side-by-side with the SciPy reference, then the microbenchmarks
 #   bench/run.sh side       only the side-by-side comparison (bench/hoffmann_bench.py)
 #   bench/run.sh micro      only the Google Benchmark microbenchmarks
+#   bench/run.sh formula    only Chinchilla as a law file against the compiled law
 # Needs Debian's libbenchmark-dev and python3-scipy, and ../shared/data beside the checkout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-all}"
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DSLFIT_BUILD_BENCHMARKS=ON \
   -DSLFIT_BUILD_TESTS=OFF -DSLFIT_BUILD_EXAMPLES=OFF >/dev/null
-cmake --build build-bench -j2 --target slfit slfit_eval slfit_micro
+cmake --build build-bench -j2 --target slfit slfit_eval slfit_micro slfit_formula_bench
 if [ "$what" = all ] || [ "$what" = side ]; then
   /usr/bin/python3 bench/hoffmann_bench.py --build build-bench
+fi
+if [ "$what" = all ] || [ "$what" = formula ]; then
+  build-bench/bench/slfit_formula_bench ../shared/data
 fi
 if [ "$what" = all ] || [ "$what" = micro ]; then
   build-bench/bench/slfit_micro --benchmark_min_time=0.2

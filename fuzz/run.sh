@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets with clang-14 in build-fuzz and runs each for SECONDS (default 60)
-# on its seed corpus. Exits nonzero if either fuzzer finds a crash, a hang, a leak or a sanitizer
+# on its seed corpus. Exits nonzero if any fuzzer finds a crash, a hang, a leak or a sanitizer
 # report; the input that caused it is left in build-fuzz/artifacts/.
 #
 #   fuzz/run.sh            # about a minute per target, as CI does
@@ -16,18 +16,19 @@ dir=build-fuzz
 CC=clang-14 CXX=clang++-14 cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_CXX_FLAGS_RELEASE="-O1 -g" -DSLFIT_BUILD_FUZZERS=ON -DSLFIT_BUILD_TESTS=OFF \
   -DSLFIT_BUILD_TOOLS=OFF -DSLFIT_BUILD_EXAMPLES=OFF -DSLFIT_INSTALL=OFF >/dev/null
-cmake --build "$dir" -j"$jobs" --target csv_fuzzer expression_fuzzer
+cmake --build "$dir" -j"$jobs" --target csv_fuzzer expression_fuzzer law_file_fuzzer
 
 # The checked-in corpus is only read: new inputs go to a working corpus in the build folder, which
 # persists between runs so a later run starts where the last one stopped.
 status=0
-for target in csv expression; do
+for target in csv expression law_file; do
   work="$dir/corpus/$target"
   artifacts="$dir/artifacts/$target/"
   mkdir -p "$work" "$artifacts"
   case $target in
     csv) max_len=65536 ;;         # thousands of short rows, or a few very long lines
     expression) max_len=16384 ;;  # long enough for chains of thousands of operators
+    law_file) max_len=16384 ;;    # past the formula length limit (10000) and the 1000-key limit
   esac
   echo "fuzz: $target for ${seconds} s"
   # Seed folders that exist (git keeps no empty folder, and libFuzzer stops on a missing one).

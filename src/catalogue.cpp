@@ -6,7 +6,9 @@
 #include <mutex>
 
 #include "builtin_halves.hpp"
+#include "runtime_detail.hpp"
 #include "slfit/detail/text.hpp"
+#include "slfit/runtime/formula_entry.hpp"
 
 namespace slfit {
 
@@ -76,6 +78,7 @@ const std::vector<LawEntry>& builtin_laws() {
   static const std::vector<LawEntry> laws = [] {
     std::vector<LawEntry> out = detail::builtin_laws_a();
     for (auto& e : detail::builtin_laws_b()) out.push_back(std::move(e));
+    for (auto& e : out) detail::add_numeric_allocation(e);
     return out;
   }();
   return laws;
@@ -98,9 +101,17 @@ Registered& registered() {
 std::vector<const LawEntry*> all_laws() {
   std::vector<const LawEntry*> out;
   for (const auto& l : builtin_laws()) out.push_back(&l);
-  Registered& r = registered();
-  std::lock_guard lock(r.mutex);
-  for (const auto& l : r.laws) out.push_back(&l);
+  {
+    Registered& r = registered();
+    std::lock_guard lock(r.mutex);
+    for (const auto& l : r.laws) out.push_back(&l);
+  }
+  // Shelf laws whose names are taken are left out: a name means one law.
+  for (const LawEntry* l : detail::shelf_laws()) {
+    const bool taken =
+        std::any_of(out.begin(), out.end(), [&](const LawEntry* o) { return o->name == l->name; });
+    if (!taken) out.push_back(l);
+  }
   return out;
 }
 
@@ -110,6 +121,7 @@ const LawEntry& find_law(std::string_view name) {
     if (l->name == name) return *l;
     names.push_back(l->name);
   }
+  if (const LawEntry* l = detail::shelf_law(name)) return *l;
   throw UsageError("unknown law '" + std::string(name) + "'" + detail::did_you_mean(name, names) +
                    "; laws are: " + detail::join(names) + " (see `slfit laws`)");
 }

@@ -2,6 +2,7 @@
 #include "fit_options.hpp"
 #include "slfit/core/simulate.hpp"
 #include "slfit/runtime/catalogue.hpp"
+#include "slfit/runtime/formula_entry.hpp"
 #include "slfit/runtime/requests.hpp"
 #include "slfit/uncertainty/compare.hpp"
 
@@ -11,7 +12,7 @@ Comparison run_compare(const CompareRequest& q) {
   const LoadedTable t = load_table(q.fit.data);
   std::vector<FitCandidate> candidates;
   for (const auto& name : q.laws) {
-    const LawEntry& law = find_law(name);
+    const LawEntry& law = resolve_law(name);
     candidates.push_back(law.candidate(detail::checked_options(q.fit, law, t.target)));
   }
   if (candidates.size() < 2) {
@@ -26,7 +27,7 @@ Comparison run_compare(const CompareRequest& q) {
 }
 
 Table run_simulate(const SimulateRequest& q) {
-  const LawEntry& law = find_law(q.law);
+  const LawEntry& law = resolve_law(q.law);
   const auto p = chosen_parameters(law, q.preset, q.params);
   SimulateOptions o;
   o.noise = q.noise;

@@ -11,6 +11,7 @@
 #include "slfit/core/expression.hpp"
 #include "slfit/detail/text.hpp"
 #include "slfit/runtime/catalogue.hpp"
+#include "slfit/runtime/formula_entry.hpp"
 #include "slfit/runtime/output.hpp"
 #include "slfit/runtime/requests.hpp"
 #include "slfit/uncertainty/holdout.hpp"
@@ -234,6 +235,18 @@ void run_format_fit(FitRun& run) {
   run.fit = run.formats->fit;
 }
 
+// A formula law that is not finite at any start is a mistake in the law (a log of a negative
+// parameter, a power of a negative base), not an outcome of the fit: one line naming it.
+void check_formula_finite(const LawEntry& law, const FitResult& fit, const Table& table) {
+  if (law.formula.empty() || fit.status != FitStatus::kFailed ||
+      fit.starts_failed < fit.starts_tried)
+    return;
+  throw DataError((law.source.empty() ? "law '" + law.name + "'" : law.source) +
+                  ": formula: NaN or infinite at every one of the " +
+                  std::to_string(fit.starts_tried) + " starts on " + table.label() +
+                  "; check where the formula is defined against the parameters' bounds and grids");
+}
+
 void run_single_fit(FitRun& run) {
   const FitRequest& q = run.request;
   const LawEntry& law = *run.law;
@@ -245,6 +258,7 @@ void run_single_fit(FitRun& run) {
   } else {
     run.fit = law.fit(table, run.options);
   }
+  check_formula_finite(law, *run.fit, table);
   if (!q.fix_from.empty())
     law.add_first_stage(table, run.options, read_fit_json(q.fix_from), *run.fit);
   if (q.bootstrap > 0) {
@@ -295,7 +309,7 @@ std::vector<std::string> FitRun::warnings() const {
 FitRun run_fit(const FitRequest& request) {
   FitRun run;
   run.request = request;
-  run.law = &find_law(request.law);
+  run.law = &resolve_law(request.law);
   const LawEntry& law = *run.law;
   run.source = request.data.path;
   run.options = detail::checked_options(request, law, detail::target_name(request.data.target));

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "output_parts.hpp"
+#include "slfit/detail/text.hpp"
 #include "slfit/fit/report.hpp"
 #include "slfit/runtime/catalogue.hpp"
 #include "slfit/runtime/output.hpp"
@@ -17,6 +18,8 @@ Json law_object(const LawEntry& l) {
   Json j;
   j["name"] = l.name;
   j["description"] = l.description;
+  if (!l.formula.empty()) j["formula"] = l.formula;
+  if (!l.source.empty()) j["source"] = l.source;
   for (const auto& in : l.inputs)
     j["inputs"].push_back({{"name", in.name}, {"meaning", in.meaning}, {"positive", in.positive}});
   for (const auto& p : l.parameters) {
@@ -26,6 +29,7 @@ Json law_object(const LawEntry& l) {
                                {"lower", number_or_null(p.lower)},
                                {"upper", number_or_null(p.upper)},
                                {"transform", std::string(to_string(p.transform))},
+                               {"grid", p.grid},
                                {"linear", p.linear}});
   }
   for (const auto& p : l.presets) {
@@ -50,7 +54,10 @@ Json law_object(const LawEntry& l) {
 }
 
 std::string law_text(const LawEntry& l) {
-  std::string s = l.name + ": " + l.description + "\n  inputs:\n";
+  std::string s = l.name + ": " + l.description + "\n";
+  if (!l.source.empty()) s += "  from: " + l.source + "\n";
+  if (!l.formula.empty()) s += "  formula: " + l.formula + "\n";
+  s += "  inputs:\n";
   for (const auto& in : l.inputs) s += fmt::format("    {:<8} {}\n", in.name, in.meaning);
   s += "  parameters:\n";
   for (const auto& p : l.parameters) {
@@ -67,6 +74,21 @@ std::string law_text(const LawEntry& l) {
   if (!l.start_grids.empty()) {
     s += "  start grids: default";
     for (const auto& g : l.start_grids) s += ", " + g.name;
+    s += "\n";
+  }
+  std::vector<std::string> linear;
+  for (const auto& p : l.parameters)
+    if (p.linear) linear.push_back(p.name);
+  if (!l.formula.empty()) {
+    s += "  linear parameters (variable projection): " +
+         (linear.empty() ? std::string("none") : detail::join(linear)) + "\n";
+    s += "  default start grid:";
+    for (const auto& p : l.parameters) {
+      std::vector<std::string> values;
+      for (const double v : p.grid.empty() ? std::vector<double>{p.value} : p.grid)
+        values.push_back(format_value(v));
+      s += " " + p.name + "={" + detail::join(values) + "}";
+    }
     s += "\n";
   }
   if (!l.analyses.empty()) {
@@ -89,5 +111,9 @@ std::string laws_json() {
   for (const LawEntry* l : all_laws()) out.push_back(law_object(*l));
   return out.dump(2);
 }
+
+std::string laws_report(const LawEntry& law) { return law_text(law); }
+
+std::string laws_json(const LawEntry& law) { return law_object(law).dump(2); }
 
 }  // namespace slfit

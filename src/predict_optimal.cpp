@@ -4,6 +4,7 @@
 
 #include "runtime_detail.hpp"
 #include "slfit/runtime/catalogue.hpp"
+#include "slfit/runtime/formula_entry.hpp"
 #include "slfit/runtime/requests.hpp"
 
 namespace slfit {
@@ -49,7 +50,7 @@ Table inputs_from_data(const LawEntry& law, const LoadedTable& data, const Colum
 
 PredictRun run_predict(const PredictRequest& q) {
   PredictRun run;
-  run.law = &find_law(q.law);
+  run.law = &resolve_law(q.law);
   const LawEntry& law = *run.law;
   run.preset = q.preset;
   run.params_path = q.params;
@@ -82,7 +83,7 @@ PredictRun run_predict(const PredictRequest& q) {
 
 OptimalRun run_optimal(const OptimalRequest& q) {
   OptimalRun run;
-  run.law = &find_law(q.law);
+  run.law = &resolve_law(q.law);
   const LawEntry& law = *run.law;
   run.analysis = &law.analysis(q.quantity);
   run.preset = q.preset;

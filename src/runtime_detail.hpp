@@ -27,6 +27,10 @@ std::string closest_name(std::string_view word, const std::vector<std::string>& 
 // A target written as a single column name (bare, "quoted" or `quoted`): that name.
 std::optional<std::string> plain_target(const std::string& target, const Expression& t);
 
+// Adds "allocation" (compute-optimal N and D under C = 6ND, numerically) to a law of N and D that
+// has no allocation of its own and whose value is a loss.
+void add_numeric_allocation(LawEntry& law);
+
 // UsageError unless the law has this input.
 void require_input(const LawEntry& law, const std::string& name);
 

@@ -45,29 +45,32 @@
 
 // The one list of templates, used by both macros below. PREFIX is `template` (definition) or
 // `extern template` (declaration).
-#define SLFIT_DETAIL_LAW_INSTANCES(PREFIX, L)                                                  \
-  PREFIX ::slfit::FitResult slfit::fit<L>(const ::slfit::Table&, const ::slfit::FitOptions&);  \
-  PREFIX ::slfit::FitResult slfit::fit_from_starts<L>(const ::slfit::FitProblem<L>&,           \
-                                                      const std::vector<std::vector<double>>&, \
-                                                      const ::slfit::FitOptions&);             \
-  PREFIX ::slfit::CovarianceResult slfit::covariance<L>(                                       \
-      const ::slfit::FitProblem<L>&, const std::vector<double>&, const std::vector<double>&);  \
-  PREFIX ::slfit::BootstrapResult slfit::bootstrap<L>(                                         \
-      const ::slfit::Table&, const ::slfit::FitOptions&, const ::slfit::BootstrapOptions&,     \
-      const ::slfit::FitResult*);                                                              \
-  PREFIX ::slfit::PredictionResult slfit::predict_intervals<L>(                                \
-      const ::slfit::Table&, const ::slfit::FitOptions&, const ::slfit::FitResult&,            \
-      const ::slfit::BootstrapResult*, const ::slfit::PredictionOptions&);                     \
-  PREFIX ::slfit::FitCandidate slfit::candidate<L>(std::string, const ::slfit::FitOptions&);   \
-  PREFIX ::slfit::HoldoutResult slfit::holdout<L>(const ::slfit::Table&, const ::slfit::Mask&, \
-                                                  const ::slfit::FitOptions&);                 \
-  PREFIX void slfit::add_first_stage_uncertainty<L>(                                           \
-      const ::slfit::Table&, const ::slfit::FitOptions&, const ::slfit::FitResult&,            \
-      ::slfit::FitResult&);                                                                    \
-  PREFIX ::slfit::LawEntry slfit::make_law_entry<L>();                                         \
-  PREFIX ::slfit::Array slfit::evaluate<L>(const ::slfit::Table&, const std::vector<double>&,  \
-                                           const ::slfit::ColumnMap&, int);                    \
-  PREFIX void slfit::evaluate_into<L>(const ::slfit::Table&, const std::vector<double>&,       \
+#define SLFIT_DETAIL_LAW_INSTANCES(PREFIX, L)                                                      \
+  PREFIX ::slfit::FitResult slfit::fit<L>(const L&, const ::slfit::Table&,                         \
+                                          const ::slfit::FitOptions&);                             \
+  PREFIX ::slfit::FitResult slfit::fit_from_starts<L>(const ::slfit::FitProblem<L>&,               \
+                                                      const std::vector<std::vector<double>>&,     \
+                                                      const ::slfit::FitOptions&);                 \
+  PREFIX ::slfit::CovarianceResult slfit::covariance<L>(                                           \
+      const ::slfit::FitProblem<L>&, const std::vector<double>&, const std::vector<double>&);      \
+  PREFIX ::slfit::BootstrapResult slfit::bootstrap<L>(                                             \
+      const L&, const ::slfit::Table&, const ::slfit::FitOptions&,                                 \
+      const ::slfit::BootstrapOptions&, const ::slfit::FitResult*);                                \
+  PREFIX ::slfit::PredictionResult slfit::predict_intervals<L>(                                    \
+      const L&, const ::slfit::Table&, const ::slfit::FitOptions&, const ::slfit::FitResult&,      \
+      const ::slfit::BootstrapResult*, const ::slfit::PredictionOptions&);                         \
+  PREFIX ::slfit::FitCandidate slfit::candidate<L>(const L&, std::string,                          \
+                                                   const ::slfit::FitOptions&);                    \
+  PREFIX ::slfit::HoldoutResult slfit::holdout<L>(const ::slfit::Table&, const ::slfit::Mask&,     \
+                                                  const ::slfit::FitOptions&);                     \
+  PREFIX void slfit::add_first_stage_uncertainty<L>(                                               \
+      const L&, const ::slfit::Table&, const ::slfit::FitOptions&, const ::slfit::FitResult&,      \
+      ::slfit::FitResult&);                                                                        \
+  PREFIX ::slfit::LawEntry slfit::make_law_entry<L>(const L&);                                     \
+  PREFIX ::slfit::Array slfit::evaluate<L>(const L&, const ::slfit::Table&,                        \
+                                           const std::vector<double>&, const ::slfit::ColumnMap&,  \
+                                           int);                                                   \
+  PREFIX void slfit::evaluate_into<L>(const L&, const ::slfit::Table&, const std::vector<double>&, \
                                       ::slfit::Array&, const ::slfit::ColumnMap&, int);
 
 // Compiles law L's fitting templates in this file (use in exactly one file of a program).

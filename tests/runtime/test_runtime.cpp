@@ -55,8 +55,12 @@ TEST_CASE("runtime: the catalogue holds every built-in law and what it declares"
   CHECK(quantities(slfit::find_law("kumar")) ==
         std::vector<std::string>{"precision", "allocation", "dcrit"});
   CHECK(quantities(slfit::find_law("capybara")) ==
-        std::vector<std::string>{"dcrit", "format", "precision"});
-  CHECK(quantities(slfit::find_law("pythia-kaplan")).empty());
+        std::vector<std::string>{"dcrit", "format", "precision", "allocation"});
+  // A loss law of N and D without a closed form gets the numerical allocation.
+  CHECK(quantities(slfit::find_law("pythia-kaplan")) == std::vector<std::string>{"allocation"});
+  CHECK(quantities(slfit::find_law("qat-full")) ==
+        std::vector<std::string>{"multiplier", "allocation"});
+  CHECK(quantities(slfit::find_law("compression")).empty());
   const auto& qid = slfit::find_law("qid");
   CHECK(qid.presentation.sweep_input == "D");
   CHECK(qid.presentation.value_label.find("QiD") == 0);
@@ -72,7 +76,8 @@ TEST_CASE("runtime: the catalogue holds every built-in law and what it declares"
   // Only the budget analysis answers --budget.
   for (const auto& l : slfit::builtin_laws()) {
     for (const auto& a : l.analyses)
-      CHECK(a.budget_outputs.empty() == !(l.name == "chinchilla" && a.quantity == "allocation"));
+      CHECK(a.budget_outputs.empty() ==
+            (a.quantity != "allocation" || l.name == "kumar-qat" || l.name == "kumar"));
   }
 }
 
@@ -90,7 +95,7 @@ TEST_CASE("runtime: analyses by name give the analysis functions' numbers", "[ru
   CHECK_THROWS_WITH(slfit::run_optimal({"chinchilla", "hoffmann2022", "", "dcirt", {"C=1"}}),
                     Catch::Contains("unknown quantity 'dcirt'") &&
                         Catch::Contains("available: allocation, compute"));
-  CHECK_THROWS_WITH(slfit::run_optimal({"pythia-kaplan", "", "", "allocation", {"C=1"}}),
+  CHECK_THROWS_WITH(slfit::run_optimal({"compression", "", "", "allocation", {"C=1"}}),
                     Catch::Contains("has no analyses"));
   CHECK_THROWS_WITH(slfit::run_optimal({"chinchilla", "hoffmann2022", "", "allocation", {}}),
                     Catch::Contains("needs option 'at' C=VALUE"));

@@ -85,7 +85,8 @@ check_json kptq.json "abs(j['rows'][0]['value']-0.0955851)<=5e-8 and abs(j['rows
 check_json opt.json "j['quantity']=='allocation' and len(j['rows'])==2 and round(j['rows'][0]['N']/1e7)==3219 and round(j['rows'][0]['D']/1e9)==2982 and abs(j['a']-0.451613)<=5e-7"
 expect_error 2 "needs --at P" -- optimal --law qid --preset ouyang2024 --quantity tokens --at N=7e9
 expect_error 2 "unknown quantity 'dcrit' for law 'qid'" -- optimal --law qid --preset ouyang2024 --quantity dcrit --at N=7e9
-expect_error 2 "law 'pythia-kaplan' has no analyses" -- optimal --law pythia-kaplan --preset ouyang2024 --quantity precision --at C=1
+expect_error 2 "unknown quantity 'precision' for law 'pythia-kaplan'" -- optimal --law pythia-kaplan --preset ouyang2024 --quantity precision --at C=1
+expect_error 2 "law 'compression' has no analyses" -- optimal --law compression --params fit.json --quantity precision --at C=1
 "$slfit" optimal --law qat-group --preset chen2025-w4a4 --quantity wa-ratio --at N=595e6 --at D=100e9 --at G=32 --json >wa.json \
   && ok || bad "optimal wa-ratio"
 check_json wa.json "abs(j['rows'][0]['wa_ratio']-0.044089/(0.018643+0.028722))<2e-4"
@@ -238,7 +239,7 @@ check_json qpred.json "'delta' in j['predictions']['method'] and j['predictions'
   --quantity-at N=1e9 --quantity-at P_post=4 --json >dq.json && ok || bad "--quantity dcrit"
 check_json dq.json "(lambda d: d['ci95'][0]<d['estimate']<d['ci95'][1] and abs(d['estimate']/2.946e11-1)<0.5)(j['bootstrap']['derived']['dcrit@N=1e+09,P_post=4'])"
 expect_error 2 "add --bootstrap K" -- fit --law kumar-ptq --data ptq.csv --target delta --quantity dcrit --quantity-at N=1e9 --quantity-at P_post=4
-expect_error 2 "--budget applies to law chinchilla only" -- fit --law qid --data qsim.csv --bootstrap 5 --budget 1e21
+expect_error 2 "--budget applies to laws chinchilla, pythia-kaplan, capybara, qat-full only" -- fit --law qid --data qsim.csv --bootstrap 5 --budget 1e21
 expect_error 2 "--group goes with --bootstrap" -- fit --law chinchilla --data sim.csv --group N
 "$slfit" fit --law chinchilla --data sim.csv --holdout "N >= 3e9" --json >hold.json && ok || bad "--holdout"
 check_json hold.json "len(j['holdout']['rows'])==12 and j['points']==24 and j['holdout']['rmse']>0 and all('predicted' in r and 'observed' in r for r in j['holdout']['rows'])"
@@ -302,7 +303,7 @@ expect_error 2 "unknown objective" -- fit --law chinchilla --data sim.csv --obje
 expect_error 2 "unknown start grid" -- fit --law chinchilla --data sim.csv --starts nope
 expect_error 2 "not a finite number" -- predict --law chinchilla --preset hoffmann2022 --at N=abc --at D=1
 expect_error 2 "needs input 'D'" -- predict --law chinchilla --preset hoffmann2022 --at N=1e9
-expect_error 2 "--law is required" -- fit --data sim.csv
+expect_error 2 "--data is required" -- fit --law chinchilla
 expect_error 1 "must lie in [2, inf]" -- predict --law qat-group --preset chen2025-w4a4 --at N=1e9 --at D=1e10 --at G=1
 expect_error 1 "precision factor" -- predict --law kumar-qat --preset kumar2024 --at N=1e8 --at D=1e9 --at P_w=8 --at P_a=3 --at P_kv=8
 expect_error 2 "needs inputs E and M" -- predict --law qid --preset ouyang2024 --at format=E4M3 --at N=1 --at D=1 --at P=4
@@ -392,6 +393,88 @@ for f in fit allocation qid dcrit format; do
   fi
 done
 grep -q "slfit-demo/" demo1.txt && [ -d slfit-demo ] && ok || bad "demo names its default folder"
+
+# --- law files: a law without C++, wherever a law name is accepted ----------------------------------
+cat >chin.json <<'JSON'
+{
+  "name": "chin-file",
+  "description": "Chinchilla written as a formula",
+  "inputs": [{"name": "N", "meaning": "parameters"}, {"name": "D", "meaning": "tokens"}],
+  "formula": "E + A / N**alpha + B / D^beta",
+  "parameters": {
+    "E": {"value": 1.69, "lower": 0, "transform": "log", "grid": [0.36787944117144233, 1, 2.718281828459045]},
+    "A": {"value": 406.4, "lower": 0, "transform": "log", "grid": [1, 148.4131591025766, 22026.465794806718]},
+    "B": {"value": 410.7, "lower": 0, "transform": "log", "grid": [1, 148.4131591025766, 22026.465794806718]},
+    "alpha": {"value": 0.34, "lower": 0, "upper": 5, "grid": [0, 0.5, 1]},
+    "beta": {"value": 0.28, "lower": 0, "upper": 5, "grid": [0, 0.5, 1]}
+  },
+  "presets": {"hoffmann2022": {"values": {"E": 1.69, "A": 406.4, "B": 410.7, "alpha": 0.34, "beta": 0.28},
+                               "source": "Hoffmann et al. 2022, Approach 3"}}
+}
+JSON
+"$slfit" laws --law-file chin.json >lawfile.txt && grep -q "formula: E + A / N\*\*alpha + B / D^beta" lawfile.txt \
+  && grep -q "linear parameters (variable projection): E, A, B" lawfile.txt \
+  && grep -q "from: law file chin.json" lawfile.txt && ok || bad "laws --law-file: $(head -5 lawfile.txt)"
+"$slfit" laws --law-file chin.json --json >lawfile.json && ok || bad "laws --law-file --json"
+check_json lawfile.json "j['name'] == 'chin-file' and [p['linear'] for p in j['parameters']] == [True, True, True, False, False] and j['analyses'][0]['quantity'] == 'allocation'"
+"$slfit" fit --law-file chin.json --data sim.csv --json >ffit.json && ok || bad "fit --law-file"
+check_json ffit.json "j['law'] == 'chin-file' and j['converged'] and abs(j['objective']['value'] / json.load(open('fit.json'))['objective']['value'] - 1) < 1e-9"
+check_json ffit.json "all(abs(j['parameters'][k] / v - 1) < 1e-5 for k, v in json.load(open('fit.json'))['parameters'].items())"
+"$slfit" fit --law-file chin.json --data sim.csv --bootstrap 20 --seed 4 --predict-at N=7e10 --predict-at D=1.4e12 --json >fboot.json \
+  && ok || bad "fit --law-file with --bootstrap --predict-at"
+check_json fboot.json "j['bootstrap']['resamples'] == 20 and len(j['predictions']['rows']) == 1"
+"$slfit" fit --law-file chin.json --data sim.csv --holdout "N >= 3e9" --json >fhold.json && ok || bad "fit --law-file --holdout"
+check_json fhold.json "j['holdout']['rmse'] > 0 and abs(j['holdout']['rmse'] / json.load(open('hold.json'))['holdout']['rmse'] - 1) < 1e-6"
+"$slfit" fit --law-file chin.json --data sim.csv --by D --fix B=410.7 --fix beta=0.28 --csv >fby.csv \
+  && [ "$(wc -l <fby.csv)" -eq 7 ] && ok || bad "fit --law-file --by"
+"$slfit" fit --law-file chin.json --data sim.csv --plot flaw.svg >/dev/null && [ -s flaw.svg ] && ok || bad "fit --law-file --plot"
+"$slfit" predict --law-file chin.json --preset hoffmann2022 --at N=70e9 --at D=1.4e12 --json >fpred.json && ok || bad "predict --law-file"
+check_json fpred.json "abs(j['rows'][0]['value'] - 1.936645) < 5e-7"
+"$slfit" predict --law-file ./chin.json --params ffit.json --data sim.csv --csv >fpd.csv && ok || bad "predict --law-file --params --data"
+"$slfit" simulate --law-file chin.json --preset hoffmann2022 --at N=1e8,1e9 --at D=1e10 --seed 1 >fsim.csv \
+  && [ "$(wc -l <fsim.csv)" -eq 3 ] && ok || bad "simulate --law-file"
+"$slfit" optimal --law-file chin.json --preset hoffmann2022 --quantity allocation --at C=5.76e23 --json >fopt.json \
+  && ok || bad "optimal --law-file --quantity allocation"
+check_json fopt.json "abs(j['rows'][0]['N'] / 3.219e10 - 1) < 1e-3 and abs(j['rows'][0]['D'] / 2.982e12 - 1) < 1e-3"
+"$slfit" compare --laws chinchilla,./chin.json --data sim.csv --json >fcmp.json && ok || bad "compare with a law file"
+check_json fcmp.json "sorted(s['law'] for s in j['laws']) == ['chin-file', 'chinchilla']"
+# Bad law files: one line naming the file and the field, exit 2 (a formula that is never finite: 1).
+printf 'not json' >bad1.json
+expect_error 2 "law file bad1.json: not valid JSON at line 1" -- fit --law-file bad1.json --data sim.csv
+printf '[1, 2]' >bad2.json
+expect_error 2 "law file bad2.json" -- laws --law-file bad2.json
+lawfile() {  # lawfile NAME FORMULA PARAMETERS [INPUTS]: a small law file
+  printf '{"name": "t", "inputs": %s, "formula": "%s", "parameters": %s}\n' "${4:-[\"N\"]}" "$2" "$3" >"$1"
+}
+P='{"a": {"value": 1}, "b": {"value": 0.5, "lower": 0, "upper": 2}}'
+lawfile b3.json 'a * N^-b +' "$P"
+expect_error 2 "law file b3.json: formula: cannot parse expression" -- fit --law-file b3.json --data sim.csv
+lawfile b4.json 'a * N^-bb' "$P"
+expect_error 2 "formula: unknown name 'bb' at position 8 (did you mean 'b'?)" -- fit --law-file b4.json --data sim.csv
+lawfile b5.json 'a * N' "$P"
+expect_error 2 "law file b5.json: parameters.b: declared but the formula does not use it" -- fit --law-file b5.json --data sim.csv
+lawfile b6.json 'a * N^-b' '{"a": {"value": 1}, "b": {"value": 0.5}, "N": {"value": 1}}'
+expect_error 2 "law file b6.json" -- fit --law-file b6.json --data sim.csv
+grep -q "N" err.txt && ok || bad "an input and a parameter with one name"
+lawfile b7.json 'a * N^-b' '{"a": {"value": 1, "lower": 3, "upper": 2}, "b": {"value": 0.5}}'
+expect_error 2 "law file b7.json: parameters.a" -- fit --law-file b7.json --data sim.csv
+lawfile b8.json 'a * N^-b' '{"a": {"value": 1}, "b": {"value": 0.5, "lower": 0, "upper": 2, "grid": [0.1, 3]}}'
+expect_error 2 "law file b8.json: parameters.b.grid" -- fit --law-file b8.json --data sim.csv
+lawfile b9.json 'a * N^-b' '{"a": {"value": 1e999}, "b": {"value": 0.5}}'
+expect_error 2 "law file b9.json: parameters.a.value" -- fit --law-file b9.json --data sim.csv
+lawfile b10.json 'a * N^-b' '{"a": {"value": 1}, "b": {"value": 0.5}}' '["N", "N"]'
+expect_error 2 "law file b10.json: inputs[1]" -- fit --law-file b10.json --data sim.csv
+lawfile b11.json "$(printf '(%.0s' $(seq 300))a$(printf ')%.0s' $(seq 300)) * N^-b" "$P"
+expect_error 2 "law file b11.json: formula: cannot parse expression" -- fit --law-file b11.json --data sim.csv
+lawfile b12.json "a * N^-b$(printf ' + 0%.0s' $(seq 3000))" "$P"
+expect_error 2 "law file b12.json: formula: 12008 characters, more than the limit of 10000" -- fit --law-file b12.json --data sim.csv
+lawfile b13.json 'log(-a) * N^-b' '{"a": {"value": 1, "lower": 0}, "b": {"value": 0.5}}'
+expect_error 1 "law file b13.json: formula: NaN or infinite at every one of the 1 starts on table 'sim.csv'" -- fit --law-file b13.json --data sim.csv
+expect_error 1 "law file missing.json: cannot open" -- fit --law-file missing.json --data sim.csv
+expect_error 2 "unknown law 'kaplan2019'" -- fit --law kaplan2019 --data sim.csv
+expect_error 2 "give the law: --law NAME or --law-file FILE" -- fit --data sim.csv
+expect_error 2 "give the law: --law NAME or --law-file FILE" -- predict --preset hoffmann2022 --at N=1e9
+expect_error 2 "--law excludes --law-file" -- fit --law chinchilla --law-file chin.json --data sim.csv
 
 # --- help and suggestions ----------------------------------------------------------------------------
 for c in laws fit compare predict optimal simulate demo; do

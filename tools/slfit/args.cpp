@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "slfit/core/error.hpp"
+#include "slfit/runtime/formula_entry.hpp"
 
 namespace slfit::tool {
 
@@ -144,7 +145,7 @@ FitOptions fit_options(const FitArgs& a) {
 
 FitRequest fit_request(const FitArgs& a) {
   FitRequest q;
-  q.law = a.law;
+  if (!a.law.empty() || !a.law_file.empty()) q.law = law_argument(a.law, a.law_file);
   q.data = {a.data, a.derives, a.wheres, a.target};
   q.options = fit_options(a);
   for (const auto& c : a.cols) {
@@ -167,8 +168,24 @@ FitRequest fit_request(const FitArgs& a) {
   return q;
 }
 
+void add_law_options(CLI::App* cmd, std::string& law, std::string& law_file) {
+  auto* name = cmd->add_option("--law", law, "law name (see `slfit laws`)");
+  cmd->add_option("--law-file", law_file,
+                  "a law file (JSON: inputs, formula, parameters; see docs/extending.md)")
+      ->type_name("FILE")
+      ->excludes(name);
+}
+
+std::string law_argument(const std::string& law, const std::string& law_file) {
+  if (law_file.empty()) {
+    if (law.empty()) throw UsageError("give the law: --law NAME or --law-file FILE");
+    return law;
+  }
+  return is_law_path(law_file) ? law_file : "./" + law_file;
+}
+
 void add_law_source_options(CLI::App* cmd, LawSourceArgs& a, bool at_required) {
-  cmd->add_option("--law", a.law, "law name (see `slfit laws`)")->required();
+  add_law_options(cmd, a.law, a.law_file);
   cmd->add_option("--preset", a.preset, "preset name");
   cmd->add_option("--params", a.params, "JSON file with parameters (e.g. from fit --json)");
   auto* at = cmd->add_option("--at", a.at,

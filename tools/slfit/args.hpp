@@ -17,7 +17,7 @@
 namespace slfit::tool {
 
 struct FitArgs {
-  std::string law, data, target, objective, space, starts;
+  std::string law, law_file, data, target, objective, space, starts;
   std::vector<std::string> cols, derives, wheres, fixes, bounds, start_points;
   std::string weights, by, fix_from, format_column, reference;
   bool skip_nonpositive = false, bootstrap_from_starts = false;
@@ -37,9 +37,14 @@ struct FitArgs {
 void add_fit_options(CLI::App* cmd, FitArgs& a);
 FitRequest fit_request(const FitArgs& a);
 
+// --law NAME and --law-file FILE (one of them), and what the request names for them: the name, or
+// the file as a path (resolve_law tells a path from a name by a '/' or a ".json" ending).
+void add_law_options(CLI::App* cmd, std::string& law, std::string& law_file);
+std::string law_argument(const std::string& law, const std::string& law_file);
+
 // --law, --preset | --params, and --at, shared by predict, optimal and simulate.
 struct LawSourceArgs {
-  std::string law, preset, params;
+  std::string law, law_file, preset, params;
   std::vector<std::string> at;
 };
 void add_law_source_options(CLI::App* cmd, LawSourceArgs& a, bool at_required = true);

@@ -15,13 +15,18 @@ Command add_compare_command(CLI::App& app) {
   };
   auto a = std::make_shared<Args>();
   auto* compare = app.add_subcommand("compare", "fit several laws on one table and rank them");
-  compare->add_option("--laws", a->laws, "comma-separated law names")->required();
+  compare
+      ->add_option("--laws", a->laws,
+                   "comma-separated law names or law-file paths (a path has a '/' or ends in "
+                   "\".json\")")
+      ->required();
   add_fit_options(compare, a->fit);
   compare->add_flag("--csv", a->csv, "print the ranking as CSV");
   compare->footer(
       "Examples:\n"
       "  slfit compare --laws chinchilla,pythia-kaplan --data runs.csv --holdout \"N >= 1e9\"\n"
-      "  slfit compare --laws chinchilla,pythia-kaplan --data runs.csv --csv");
+      "  slfit compare --laws chinchilla,pythia-kaplan --data runs.csv --csv\n"
+      "  slfit compare --laws chinchilla,./my_law.json --data runs.csv");
   return {compare, [a] {
             if (a->fit.json && a->csv) throw UsageError("give at most one of --json and --csv");
             CompareRequest q;

@@ -36,7 +36,7 @@ int run_fit(const FitArgs& a) {
 Command add_fit_command(CLI::App& app) {
   auto a = std::make_shared<FitArgs>();
   auto* fit = app.add_subcommand("fit", "fit a law to a CSV table");
-  fit->add_option("--law", a->law, "law name (see `slfit laws`)")->required();
+  add_law_options(fit, a->law, a->law_file);
   add_fit_options(fit, *a);
   fit->add_flag("--csv", a->csv, "print the parameter table as CSV (with --by: one row per group)");
   fit->add_option("--plot", a->plot,
@@ -50,9 +50,13 @@ Command add_fit_command(CLI::App& app) {
       "      --derive 'D=\"Training FLOP\"/(6*\"Model Size\")' --where 'loss < 3.44' \\\n"
       "      --objective huber --delta 1e-3 --space log --starts hoffmann --json\n"
       "  slfit fit --law qid --data qid.csv --by P --fix gamma=5.4967 --csv\n"
+      "  slfit fit --law-file my_law.json --data runs.csv --bootstrap 200 --seed 1\n"
       "  slfit fit --law chinchilla --data runs.csv --bootstrap 1000 --seed 1 --budget 5.76e23\n"
       "  slfit fit --law chinchilla --data runs.csv --objective huber --overestimate-penalty 10");
-  return {fit, [a] { return run_fit(*a); }};
+  return {fit, [a] {
+            law_argument(a->law, a->law_file);  // one of them is needed: say so before reading
+            return run_fit(*a);
+          }};
 }
 
 }  // namespace slfit::tool

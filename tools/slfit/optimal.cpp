@@ -33,9 +33,10 @@ Command add_optimal_command(CLI::App& app) {
       "--at qid=0.2");
   return {optimal, [a] {
             check_output(a->output);
-            return print_run(run_optimal({a->source.law, a->source.preset, a->source.params,
-                                          a->quantity, a->source.at}),
-                             a->output);
+            return print_run(
+                run_optimal({law_argument(a->source.law, a->source.law_file), a->source.preset,
+                             a->source.params, a->quantity, a->source.at}),
+                a->output);
           }};
 }
 

@@ -16,7 +16,12 @@ struct PredictArgs {
 
 int run_predict(const PredictArgs& a) {
   check_output(a.output);
-  PredictRequest q{a.source.law, a.source.preset, a.source.params, a.source.at, {}, {}};
+  PredictRequest q{law_argument(a.source.law, a.source.law_file),
+                   a.source.preset,
+                   a.source.params,
+                   a.source.at,
+                   {},
+                   {}};
   if (!a.data.empty()) {
     q.data = TableRequest{a.data, a.derives, a.wheres, a.target};
   } else if (!a.cols.empty() || !a.derives.empty() || !a.wheres.empty()) {

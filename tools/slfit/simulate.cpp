@@ -25,7 +25,7 @@ Command add_simulate_command(CLI::App& app) {
       "      --at D=1e9,1e10,1e11 --noise 0.01 --noise-kind multiplicative --seed 1 > sim.csv");
   return {sim, [a] {
             SimulateRequest q = a->q;
-            q.law = a->source.law;
+            q.law = law_argument(a->source.law, a->source.law_file);
             q.preset = a->source.preset;
             q.params = a->source.params;
             q.at = a->source.at;

@@ -12,7 +12,7 @@
 //   + -                       addition, subtraction
 //   * /                       multiplication, division
 //   -a, +a, !a, not a         unary operators
-//   a ^ b                     power, right-associative, binds tighter than unary minus: -2^2 = -4
+//   a ^ b, a ** b             power, right-associative, binds tighter than unary minus: -2^2 = -4
 // Operands: numbers (6, 1e21, 2.5E-3, .5), column names (letters, digits, '_' and '.', not starting
 // with a digit), any column name in "double quotes" or `backquotes` (for headers with spaces such
 // as "Model Size"), the constant pi, parentheses, and the functions log (natural), log2, log10,
@@ -118,7 +118,8 @@ struct Node {
   std::string name;    // kVariable: column name; kCall: function name
   Func func = Func::kLog;
   std::vector<NodePtr> args;
-  int height = 1;  // levels of the tree below and including this node
+  int height = 1;       // levels of the tree below and including this node
+  std::size_t pos = 0;  // kVariable: 0-based offset of the name in the text, for messages
 };
 
 inline bool is_ident_start(char c) {
@@ -245,6 +246,9 @@ inline std::vector<Token> tokenize(std::string_view s) {
       t.type = Tok::kOp;
       if (two == "<=" || two == ">=" || two == "==" || two == "!=" || two == "&&" || two == "||") {
         t.text = std::string(two);
+        i += 2;
+      } else if (two == "**") {  // Python's and Fortran's power, as formulas are often written
+        t.text = std::string(1, '^');  // not = "^": GCC 12 warns falsely (-Wstringop-overflow)
         i += 2;
       } else if (c == '+' || c == '-' || c == '*' || c == '/' || c == '^' || c == '<' || c == '>' ||
                  c == '!') {
@@ -446,7 +450,7 @@ class Parser {
       }
       case Tok::kQuotedName: {
         advance();
-        return variable(t.text);
+        return variable(t.text, t.pos);
       }
       case Tok::kName: {
         advance();
@@ -457,7 +461,7 @@ class Parser {
           n->value = std::numbers::pi;
           return n;
         }
-        return variable(t.text);
+        return variable(t.text, t.pos);
       }
       case Tok::kLParen: {
         advance();
@@ -476,10 +480,11 @@ class Parser {
     advance();
   }
 
-  NodePtr variable(const std::string& name) {
+  NodePtr variable(const std::string& name, std::size_t pos) {
     auto n = std::make_shared<Node>();
     n->kind = Kind::kVariable;
     n->name = name;
+    n->pos = pos;
     return n;
   }
 
@@ -648,6 +653,9 @@ class Expression {
 
   // The text as given to parse().
   const std::string& text() const { return text_; }
+
+  // The parsed tree (for those that compile it further, such as formula laws); null when empty.
+  const detail::expr::Node* root() const { return root_.get(); }
 
   bool empty() const { return root_ == nullptr; }
 

@@ -101,24 +101,49 @@ struct ArrayView {
   const Array& log(int i) const { return *logs[static_cast<std::size_t>(i)]; }
 };
 
+// The name and description of a law: static constants of a compiled law, members of one built at
+// run time (a formula law).
 template <class L>
-concept Law = requires {
-  { L::kName } -> std::convertible_to<std::string_view>;
-  { L::kDescription } -> std::convertible_to<std::string_view>;
+std::string law_name(const L& law) {
+  if constexpr (requires { law.name(); }) {
+    return std::string(law.name());
+  } else {
+    return std::string(L::kName);
+  }
+}
+
+template <class L>
+std::string law_description(const L& law) {
+  if constexpr (requires { law.description(); }) {
+    return std::string(law.description());
+  } else {
+    return std::string(L::kDescription);
+  }
+}
+
+// The members are called on an object (`law.formula(p, x)`), which for the stateless compiled
+// laws calls their static functions and lets a law built at run time (a formula law) carry its
+// formula. kNumInputs is the size of the input views; a run-time law may use fewer of them
+// (inputs().size()).
+template <class L>
+concept Law = requires(const L& law) {
   { L::kNumInputs } -> std::convertible_to<int>;
   { L::kNumParameters } -> std::convertible_to<int>;
-  { L::inputs() } -> std::same_as<std::array<InputSpec, L::kNumInputs>>;
-  { L::parameters() } -> std::same_as<std::vector<ParameterSpec>>;
+  { law_name(law) } -> std::same_as<std::string>;
+  { law_description(law) } -> std::same_as<std::string>;
+  { law.inputs().size() } -> std::convertible_to<std::size_t>;
+  { law.inputs()[0] } -> std::convertible_to<const InputSpec&>;
+  { law.parameters() } -> std::same_as<std::vector<ParameterSpec>>;
 }
-&&requires(const double* p, const RowView<L::kNumInputs>& row,
+&&requires(const L& law, const double* p, const RowView<L::kNumInputs>& row,
            const ArrayView<L::kNumInputs>& cols) {
-  { L::formula(p, row) } -> std::convertible_to<double>;
-  {Array(L::formula(p, cols))};
+  { law.formula(p, row) } -> std::convertible_to<double>;
+  {Array(law.formula(p, cols))};
 };
 
 template <class L>
-concept HasLogFormula = requires(const double* p, const RowView<L::kNumInputs>& row) {
-  { L::log_formula(p, row) } -> std::convertible_to<double>;
+concept HasLogFormula = requires(const L& law, const double* p, const RowView<L::kNumInputs>& row) {
+  { law.log_formula(p, row) } -> std::convertible_to<double>;
 };
 
 // Optional: a law whose formula is defined only for some parameter-input combinations (a
@@ -126,26 +151,37 @@ concept HasLogFormula = requires(const double* p, const RowView<L::kNumInputs>& 
 //   static std::string domain_error(const double* p, const RowView<K>& row);
 // returning "" where the formula is defined and a reason otherwise. evaluate() checks it per row.
 template <class L>
-concept HasDomainCheck = requires(const double* p, const RowView<L::kNumInputs>& row) {
-  { L::domain_error(p, row) } -> std::convertible_to<std::string>;
+concept HasDomainCheck = requires(const L& law, const double* p,
+                                  const RowView<L::kNumInputs>& row) {
+  { law.domain_error(p, row) } -> std::convertible_to<std::string>;
 };
 
 template <Law L>
-std::vector<Preset> law_presets() {
-  if constexpr (requires { L::presets(); }) {
-    return L::presets();
+std::vector<Preset> law_presets(const L& law) {
+  if constexpr (requires { law.presets(); }) {
+    return law.presets();
   } else {
     return {};
   }
 }
 
 template <Law L>
-std::vector<StartGrid> law_start_grids() {
-  if constexpr (requires { L::start_grids(); }) {
-    return L::start_grids();
+std::vector<StartGrid> law_start_grids(const L& law) {
+  if constexpr (requires { law.start_grids(); }) {
+    return law.start_grids();
   } else {
     return {};
   }
+}
+
+template <Law L>
+std::vector<Preset> law_presets() {
+  return law_presets(L{});
+}
+
+template <Law L>
+std::vector<StartGrid> law_start_grids() {
+  return law_start_grids(L{});
 }
 
 // The column a law input (or "target") is read from.
@@ -165,14 +201,16 @@ class BoundInputs {
   // logs block by block instead. With `check` false the values are not checked here either: the
   // caller checks blocks with in_range() and, where one fails, binds again with the checks on to
   // get the error for the first bad row.
-  BoundInputs(const Table& table, const ColumnMap& map, bool with_logs = true, bool check = true) {
-    const auto specs = L::inputs();
-    for (int i = 0; i < K; ++i) {
+  BoundInputs(const L& law, const Table& table, const ColumnMap& map, bool with_logs = true,
+              bool check = true) {
+    const auto specs = law.inputs();
+    count_ = static_cast<int>(specs.size());
+    for (int i = 0; i < count_; ++i) {
       const InputSpec& spec = specs[static_cast<std::size_t>(i)];
       const std::string col = column_for(map, spec.name);
       if (!table.has(col)) {
-        std::string msg = "law '" + std::string(L::kName) + "' needs input '" + spec.name + "' (" +
-                          spec.meaning + ")";
+        std::string msg =
+            "law '" + law_name(law) + "' needs input '" + spec.name + "' (" + spec.meaning + ")";
         if (col != spec.name) msg += ", mapped to column '" + col + "'";
         msg += ", but " + table.label() + " has no column '" + col + "'; columns are: ";
         const auto names = table.names();
@@ -203,13 +241,13 @@ class BoundInputs {
         }
         if (spec.positive && !(v(r) > 0.0)) {
           throw DataError("input '" + spec.name + "' (column '" + col + "') of law '" +
-                          std::string(L::kName) + "' must be positive because its log is taken, " +
+                          law_name(law) + "' must be positive because its log is taken, " +
                           "but row " + std::to_string(r + 1) + " of " + table.label() + " has " +
                           fmt_double(v(r)));
         }
         if (v(r) < spec.min || v(r) > spec.max) {
           throw DataError("input '" + spec.name + "' (column '" + col + "') of law '" +
-                          std::string(L::kName) + "' must lie in [" + fmt_double(spec.min) + ", " +
+                          law_name(law) + "' must lie in [" + fmt_double(spec.min) + ", " +
                           fmt_double(spec.max) + "], but row " + std::to_string(r + 1) + " of " +
                           table.label() + " has " + fmt_double(v(r)));
         }
@@ -219,6 +257,8 @@ class BoundInputs {
   }
 
   Eigen::Index rows() const { return rows_; }
+  // The inputs the law reads: K for a compiled law, up to K for one built at run time.
+  int count() const { return count_; }
   const Array& column(int i) const { return *values_[static_cast<std::size_t>(i)]; }
   bool positive(int i) const { return positive_[static_cast<std::size_t>(i)]; }
 
@@ -233,7 +273,7 @@ class BoundInputs {
 
   ArrayView<K> view() const {
     ArrayView<K> out;
-    for (std::size_t i = 0; i < static_cast<std::size_t>(K); ++i) {
+    for (std::size_t i = 0; i < static_cast<std::size_t>(count_); ++i) {
       out.values[i] = values_[i];
       out.logs[i] = &logs_[i];
     }
@@ -242,7 +282,7 @@ class BoundInputs {
 
   RowView<K> row(Eigen::Index r) const {
     RowView<K> out;
-    for (std::size_t i = 0; i < static_cast<std::size_t>(K); ++i) {
+    for (std::size_t i = 0; i < static_cast<std::size_t>(count_); ++i) {
       out.values[i] = (*values_[i])(r);
       out.logs[i] = logs_[i](r);
     }
@@ -261,23 +301,28 @@ class BoundInputs {
   std::array<bool, K> positive_{};
   std::array<double, K> lower_{}, upper_{};  // finite bounds of each input's domain
   Eigen::Index rows_ = 0;
+  int count_ = 0;
 };
 
 // Checks that a parameter vector has the law's size and finite values.
 template <Law L>
-void check_parameter_values(const std::vector<double>& params) {
+void check_parameter_values(const L& law, const std::vector<double>& params) {
   if (params.size() != static_cast<std::size_t>(L::kNumParameters)) {
-    throw UsageError("law '" + std::string(L::kName) + "' takes " +
-                     std::to_string(L::kNumParameters) + " parameters, got " +
-                     std::to_string(params.size()));
+    throw UsageError("law '" + law_name(law) + "' takes " + std::to_string(L::kNumParameters) +
+                     " parameters, got " + std::to_string(params.size()));
   }
-  const auto specs = L::parameters();
+  const auto specs = law.parameters();
   for (std::size_t i = 0; i < params.size(); ++i) {
     if (!std::isfinite(params[i])) {
-      throw UsageError("parameter '" + specs[i].name + "' of law '" + std::string(L::kName) +
+      throw UsageError("parameter '" + specs[i].name + "' of law '" + law_name(law) +
                        "' is not finite");
     }
   }
+}
+
+template <Law L>
+void check_parameter_values(const std::vector<double>& params) {
+  check_parameter_values(L{}, params);
 }
 
 // Evaluates law L over every row of `table` (vectorized). Rows are taken in blocks that stay in
@@ -292,13 +337,14 @@ inline constexpr Eigen::Index kParallelRows = 1 << 16;
 // 1e7 rows costs about a third as much as the evaluation itself (the kernel zeroes every new page).
 // On an error `out` holds no meaningful values.
 template <Law L>
-void evaluate_into(const Table& table, const std::vector<double>& params, Array& out,
+void evaluate_into(const L& law, const Table& table, const std::vector<double>& params, Array& out,
                    const ColumnMap& map = {}, int threads = 0) {
-  check_parameter_values<L>(params);
+  check_parameter_values(law, params);
   constexpr int K = L::kNumInputs;
   // Inputs are checked block by block inside the (parallel) pass; only when a block fails are they
   // bound again with the serial checks, which name the first bad row.
-  const BoundInputs<L> inputs(table, map, false, false);
+  const BoundInputs<L> inputs(law, table, map, false, false);
+  const auto used = static_cast<std::size_t>(inputs.count());
   const Eigen::Index n = inputs.rows();
   constexpr Eigen::Index kBlock = 2048;
   if (out.size() != n) {
@@ -318,7 +364,7 @@ void evaluate_into(const Table& table, const std::vector<double>& params, Array&
          ++block) {
       const auto start = static_cast<Eigen::Index>(block) * kBlock;
       const Eigen::Index len = std::min(kBlock, n - start);
-      for (std::size_t i = 0; i < static_cast<std::size_t>(K); ++i) {
+      for (std::size_t i = 0; i < used; ++i) {
         values[i] = inputs.column(static_cast<int>(i)).segment(start, len);
         if (!inputs.in_range(static_cast<int>(i), values[i])) {
           out_of_range[chunk] = 1;
@@ -335,18 +381,18 @@ void evaluate_into(const Table& table, const std::vector<double>& params, Array&
       if constexpr (HasDomainCheck<L>) {
         for (Eigen::Index r = 0; r < len; ++r) {
           RowView<K> row;
-          for (std::size_t i = 0; i < static_cast<std::size_t>(K); ++i) {
+          for (std::size_t i = 0; i < used; ++i) {
             row.values[i] = values[i](r);
             row.logs[i] = logs[i](r);
           }
-          const std::string why = L::domain_error(params.data(), row);
+          const std::string why = law.domain_error(params.data(), row);
           if (!why.empty()) {
-            throw DataError("law '" + std::string(L::kName) + "' is undefined at row " +
+            throw DataError("law '" + law_name(law) + "' is undefined at row " +
                             std::to_string(start + r + 1) + " of " + table.label() + ": " + why);
           }
         }
       }
-      out.segment(start, len) = L::formula(params.data(), view);
+      out.segment(start, len) = law.formula(params.data(), view);
     }
   };
   // No exception may leave a worker thread: each chunk keeps its own, and the first (the one
@@ -365,25 +411,37 @@ void evaluate_into(const Table& table, const std::vector<double>& params, Array&
   if (failed) {
     // As in a serial pass, an input outside its domain is reported first, at its first row
     // (these checks throw); then the law's own domain error with the lowest row.
-    BoundInputs<L>(table, map, false);
+    BoundInputs<L>(law, table, map, false);
     for (const auto& failure : failures)
       if (failure) std::rethrow_exception(failure);
   }
 }
 
+template <Law L>
+void evaluate_into(const Table& table, const std::vector<double>& params, Array& out,
+                   const ColumnMap& map = {}, int threads = 0) {
+  evaluate_into(L{}, table, params, out, map, threads);
+}
+
 // The values of law L at every row of `table`, in a new array (see above).
+template <Law L>
+Array evaluate(const L& law, const Table& table, const std::vector<double>& params,
+               const ColumnMap& map = {}, int threads = 0) {
+  Array out;
+  evaluate_into(law, table, params, out, map, threads);
+  return out;
+}
+
 template <Law L>
 Array evaluate(const Table& table, const std::vector<double>& params, const ColumnMap& map = {},
                int threads = 0) {
-  Array out;
-  evaluate_into<L>(table, params, out, map, threads);
-  return out;
+  return evaluate(L{}, table, params, map, threads);
 }
 
 // Evaluates law L at one point given by its inputs in the order of L::inputs().
 template <Law L>
 double evaluate_at(const std::vector<double>& params, const std::array<double, L::kNumInputs>& x) {
-  check_parameter_values<L>(params);
+  check_parameter_values(L{}, params);
   RowView<L::kNumInputs> row;
   const auto specs = L::inputs();
   for (std::size_t i = 0; i < x.size(); ++i) {

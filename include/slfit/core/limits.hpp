@@ -20,7 +20,7 @@ inline constexpr int kMaxThreads = 1024;                   // threads of a fit o
 // so the counts are capped; the text limits keep a hostile law file cheap to reject.
 inline constexpr int kMaxFormulaParameters = 12;
 inline constexpr int kMaxFormulaInputs = 8;
-inline constexpr std::size_t kMaxFormulaLength = 10'000;       // characters of a formula
-inline constexpr std::size_t kMaxLawFileBytes = 1'000'000;     // bytes of a law file
+inline constexpr std::size_t kMaxFormulaLength = 10'000;    // characters of a formula
+inline constexpr std::size_t kMaxLawFileBytes = 1'000'000;  // bytes of a law file
 
 }  // namespace slfit

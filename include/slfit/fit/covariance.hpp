@@ -40,7 +40,8 @@ Eigen::MatrixXd residual_jacobian(const FitProblem<L>& problem, const std::vecto
     pj[static_cast<std::size_t>(i)] = Jet(p[static_cast<std::size_t>(i)], i);
   Eigen::MatrixXd j(static_cast<Eigen::Index>(problem.rows.size()), K);
   for (std::size_t r = 0; r < problem.rows.size(); ++r) {
-    const Jet res = row_residual<L>(pj.data(), problem.rows[r], problem.target[r], problem.space);
+    const Jet res =
+        row_residual(problem.law, pj.data(), problem.rows[r], problem.target[r], problem.space);
     j.row(static_cast<Eigen::Index>(r)) = res.v.transpose();
   }
   return j;
@@ -85,8 +86,8 @@ CovarianceResult covariance(const FitProblem<L>& problem, const std::vector<doub
       const auto row = static_cast<std::size_t>(start + i);
       const double w = problem.weights.empty() ? 1.0 : problem.weights[row];
       const double sw = std::sqrt(w);
-      const Jet res =
-          row_residual<L>(pj.data(), problem.rows[row], problem.target[row], problem.space);
+      const Jet res = row_residual(problem.law, pj.data(), problem.rows[row], problem.target[row],
+                                   problem.space);
       for (Eigen::Index c = 0; c < k; ++c)
         stack(have + i, c) = sw * res.v(free[static_cast<std::size_t>(c)]);
       rss += w * r[row] * r[row];

@@ -66,7 +66,7 @@ FitResult fit_from_starts(const FitProblem<L>& problem,
   const auto t0 = std::chrono::steady_clock::now();
   const std::size_t k = problem.specs.size();
   FitResult result;
-  result.law = std::string(L::kName);
+  result.law = law_name(problem.law);
   result.objective = problem.objective;
   result.delta = problem.objective_function().used_delta();
   result.space = problem.space;
@@ -237,7 +237,7 @@ FitResult fit_from_starts(const FitProblem<L>& problem,
 // Fits law L to `table` as `opt` says. Throws slfit::Error on bad input; numerical trouble is
 // reported in the result.
 template <Law L>
-FitResult fit(const Table& table, const FitOptions& opt = {}) {
+FitResult fit(const L& law, const Table& table, const FitOptions& opt = {}) {
   const auto t0 = std::chrono::steady_clock::now();
   objective_function(opt).check();
   check_counts(opt);
@@ -263,12 +263,17 @@ FitResult fit(const Table& table, const FitOptions& opt = {}) {
       }
     }
   }
-  const FitProblem<L> problem(*used, opt);
+  const FitProblem<L> problem(law, *used, opt);
   const auto starts = make_starts(problem, opt);
   FitResult r = fit_from_starts(problem, starts, opt);
   r.dropped_rows = std::move(dropped);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
+}
+
+template <Law L>
+FitResult fit(const Table& table, const FitOptions& opt = {}) {
+  return fit(L{}, table, opt);
 }
 
 // Fixes, in `opt`, every parameter of `previous` whose name law L also has: the second stage of

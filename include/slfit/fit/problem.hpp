@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "slfit/core/law.hpp"
@@ -20,6 +21,7 @@ template <Law L>
 struct FitProblem {
   static constexpr int K = L::kNumParameters;
 
+  L law;                             // the law fitted (a compiled law is an empty object)
   std::vector<ParameterSpec> specs;  // the law's, with the options' bounds and transforms applied
   std::vector<bool> is_fixed;
   std::vector<double> fixed_values;  // natural units; meaningful where is_fixed
@@ -40,35 +42,37 @@ struct FitProblem {
     return k;
   }
 
-  FitProblem(const Table& table, const FitOptions& opt)
-      : objective(opt.objective),
+  FitProblem(const Table& table, const FitOptions& opt) : FitProblem(L{}, table, opt) {}
+
+  FitProblem(L fitted, const Table& table, const FitOptions& opt)
+      : law(std::move(fitted)),
+        objective(opt.objective),
         delta(opt.delta),
         overestimate_penalty(opt.overestimate_penalty),
         space(opt.space) {
     objective_function().check();
-    const std::string law(L::kName);
-    specs = L::parameters();
-    for (const auto& [name, t] : opt.transforms)
-      specs[parameter_index(specs, name, law)].transform = t;
-    for (const auto& [name, b] : opt.bounds) {
-      auto& s = specs[parameter_index(specs, name, law)];
+    const std::string name = law_name(law);
+    specs = law.parameters();
+    for (const auto& [p, t] : opt.transforms) specs[parameter_index(specs, p, name)].transform = t;
+    for (const auto& [p, b] : opt.bounds) {
+      auto& s = specs[parameter_index(specs, p, name)];
       s.lower = b.first;
       s.upper = b.second;
     }
     is_fixed.assign(K, false);
     fixed_values.assign(K, 0.0);
-    for (const auto& [name, v] : opt.fixed) {
-      const auto i = parameter_index(specs, name, law);
-      if (!std::isfinite(v)) throw UsageError("fixed value of '" + name + "' is not finite");
+    for (const auto& [p, v] : opt.fixed) {
+      const auto i = parameter_index(specs, p, name);
+      if (!std::isfinite(v)) throw UsageError("fixed value of '" + p + "' is not finite");
       is_fixed[i] = true;
       fixed_values[i] = v;
     }
-    for (std::size_t i = 0; i < specs.size(); ++i) check_spec(specs[i], law);
+    for (std::size_t i = 0; i < specs.size(); ++i) check_spec(specs[i], name);
     for (std::size_t i = 0; i < specs.size(); ++i)
       if (is_fixed[i]) check_value(specs[i], fixed_values[i], "fixed value");
 
     if (table.rows() == 0) throw DataError(table.label() + " has no rows to fit");
-    const BoundInputs<L> inputs(table, opt.columns);
+    const BoundInputs<L> inputs(law, table, opt.columns);
     rows.reserve(static_cast<std::size_t>(table.rows()));
     for (Eigen::Index r = 0; r < table.rows(); ++r) rows.push_back(inputs.row(r));
 
@@ -106,7 +110,7 @@ struct FitProblem {
     }
     if (table.rows() < free_count()) {
       throw DataError(table.label() + " has " + std::to_string(table.rows()) + " rows but law '" +
-                      law + "' has " + std::to_string(free_count()) +
+                      name + "' has " + std::to_string(free_count()) +
                       " free parameters; a fit needs at least as many rows");
     }
 
@@ -135,7 +139,7 @@ struct FitProblem {
     }
     if (picked < free_count()) {
       throw DataError("a resample has " + std::to_string(picked) + " rows but law '" +
-                      std::string(L::kName) + "' has " + std::to_string(free_count()) +
+                      law_name(law) + "' has " + std::to_string(free_count()) +
                       " free parameters; a fit needs at least as many rows");
     }
     FitProblem out(*this, Empty{});
@@ -169,7 +173,8 @@ struct FitProblem {
   // Everything but the rows, the targets and the weights (for with_counts()).
   struct Empty {};
   FitProblem(const FitProblem& other, Empty)
-      : specs(other.specs),
+      : law(other.law),
+        specs(other.specs),
         is_fixed(other.is_fixed),
         fixed_values(other.fixed_values),
         lower_internal(other.lower_internal),

@@ -115,7 +115,7 @@ class LinearProjection {
 
  private:
   Eigen::VectorXd eval(const std::vector<double>& p) const {
-    return Array(L::formula(p.data(), model_->view())).matrix();
+    return Array(model_->problem().law.formula(p.data(), model_->view())).matrix();
   }
 
   // min c'Gc - 2 b'c subject to lo <= c <= hi, by trying every assignment of each variable to

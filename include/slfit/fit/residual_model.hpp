@@ -28,9 +28,9 @@
 namespace slfit {
 
 template <class L>
-concept HasHandJacobian = requires(const double* p, const ArrayView<L::kNumInputs>& x, Space s,
-                                   Array& v, Eigen::ArrayXXd* d) {
-  L::value_and_gradient(p, x, s, v, d);
+concept HasHandJacobian = requires(const L& law, const double* p, const ArrayView<L::kNumInputs>& x,
+                                   Space s, Array& v, Eigen::ArrayXXd* d) {
+  law.value_and_gradient(p, x, s, v, d);
 };
 
 template <Law L>
@@ -41,7 +41,8 @@ class ResidualModel {
 
   explicit ResidualModel(const FitProblem<L>& problem) : problem_(&problem) {
     const auto n = static_cast<Eigen::Index>(problem.rows.size());
-    for (std::size_t i = 0; i < static_cast<std::size_t>(M); ++i) {
+    const std::size_t used = problem.law.inputs().size();
+    for (std::size_t i = 0; i < used; ++i) {
       values_[i].resize(n);
       logs_[i].resize(n);
       for (Eigen::Index r = 0; r < n; ++r) {
@@ -75,7 +76,7 @@ class ResidualModel {
     if (!natural(internal, p)) return false;
     if constexpr (HasHandJacobian<L>) {
       Array value;
-      L::value_and_gradient(p.data(), view_, problem_->space, value, nullptr);
+      problem_->law.value_and_gradient(p.data(), view_, problem_->space, value, nullptr);
       r = value.matrix() - target_;
       return std::isfinite(r.sum());  // a NaN or inf anywhere makes the sum non-finite
     }
@@ -83,11 +84,12 @@ class ResidualModel {
       if (problem_->space == Space::kLog) {
         r.resize(rows());
         for (Eigen::Index i = 0; i < rows(); ++i)
-          r(i) = L::log_formula(p.data(), problem_->rows[static_cast<std::size_t>(i)]) - target_(i);
+          r(i) = problem_->law.log_formula(p.data(), problem_->rows[static_cast<std::size_t>(i)]) -
+                 target_(i);
         return r.allFinite();
       }
     }
-    Array f = L::formula(p.data(), view_);
+    Array f = problem_->law.formula(p.data(), view_);
     if (problem_->space == Space::kLog) f = f.log();
     r = f.matrix() - target_;
     return r.allFinite();
@@ -106,7 +108,8 @@ class ResidualModel {
     if (!natural(internal, p)) return false;
     const Eigen::Index n = rows();
     if constexpr (HasHandJacobian<L>) {
-      L::value_and_gradient(p.data(), view_, problem_->space, scratch.value, &scratch.grad);
+      problem_->law.value_and_gradient(p.data(), view_, problem_->space, scratch.value,
+                                       &scratch.grad);
       r = scratch.value.matrix() - target_;
       jac = scratch.grad.matrix();
       for (Eigen::Index j = 0; j < K; ++j)
@@ -121,8 +124,8 @@ class ResidualModel {
       jac.resize(n, K);
       for (Eigen::Index i = 0; i < n; ++i) {
         const auto u = static_cast<std::size_t>(i);
-        const detail::RowCost<L> cost{problem_->rows[u], problem_->target[u], problem_->space,
-                                      transforms_};
+        const detail::RowCost<L> cost{&problem_->law, problem_->rows[u], problem_->target[u],
+                                      problem_->space, transforms_};
         Jet res;
         if (!cost(x.data(), &res)) return false;
         r(i) = res.a;

@@ -23,16 +23,17 @@ namespace slfit {
 
 // Residual of one row: prediction minus target in the fitted space; p in natural units.
 template <Law L, class T>
-T row_residual(const T* p, const RowView<L::kNumInputs>& row, double target, Space space) {
+T row_residual(const L& law, const T* p, const RowView<L::kNumInputs>& row, double target,
+               Space space) {
   using std::log;
   if (space == Space::kLog) {
     if constexpr (HasLogFormula<L>) {
-      return L::log_formula(p, row) - target;
+      return law.log_formula(p, row) - target;
     } else {
-      return log(L::formula(p, row)) - target;
+      return log(law.formula(p, row)) - target;
     }
   }
-  return L::formula(p, row) - target;
+  return law.formula(p, row) - target;
 }
 
 // Residuals of every row at natural parameters p.
@@ -40,7 +41,7 @@ template <Law L>
 std::vector<double> residuals(const FitProblem<L>& problem, const std::vector<double>& p) {
   std::vector<double> r(problem.rows.size());
   for (std::size_t i = 0; i < r.size(); ++i)
-    r[i] = row_residual<L>(p.data(), problem.rows[i], problem.target[i], problem.space);
+    r[i] = row_residual(problem.law, p.data(), problem.rows[i], problem.target[i], problem.space);
   return r;
 }
 
@@ -48,6 +49,7 @@ namespace detail {
 
 template <Law L>
 struct RowCost {
+  const L* law;
   RowView<L::kNumInputs> row;
   double target;
   Space space;
@@ -65,7 +67,7 @@ struct RowCost {
         return false;
       }
     }
-    residual[0] = row_residual<L>(p.data(), row, target, space);
+    residual[0] = row_residual(*law, p.data(), row, target, space);
     // Reporting failure (rather than a NaN) makes Ceres shrink the step quietly; far corners of
     // a start grid can overflow exp() or underflow a scale to zero.
     return finite(residual[0]);
@@ -131,7 +133,8 @@ SolveOutcome solve_once(const FitProblem<L>& problem, std::vector<double> intern
     for (int i = 0; i < K; ++i)
       x[static_cast<std::size_t>(i)] = Jet(internal[static_cast<std::size_t>(i)], i);
     for (std::size_t r = 0; r < problem.rows.size(); ++r) {
-      const detail::RowCost<L> cost{problem.rows[r], problem.target[r], problem.space, transforms};
+      const detail::RowCost<L> cost{&problem.law, problem.rows[r], problem.target[r], problem.space,
+                                    transforms};
       Jet res;
       if (!cost(x.data(), &res)) {
         SolveOutcome out;
@@ -152,7 +155,7 @@ SolveOutcome solve_once(const FitProblem<L>& problem, std::vector<double> intern
   for (std::size_t r = 0; r < problem.rows.size(); ++r) {
     auto* cost = new ceres::AutoDiffCostFunction<detail::PenalizedRowCost<L>, 1, K>(
         new detail::PenalizedRowCost<L>{
-            {problem.rows[r], problem.target[r], problem.space, transforms}, loss});
+            {&problem.law, problem.rows[r], problem.target[r], problem.space, transforms}, loss});
     ceres::LossFunction* loss = shared.get();
     if (!problem.weights.empty()) {
       // ScaledLoss with a null base scales the squared loss; it must own nothing we own.

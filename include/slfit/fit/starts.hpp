@@ -22,7 +22,7 @@ inline constexpr std::size_t kMaxStarts = 10'000'000;
 template <Law L>
 std::vector<std::vector<double>> make_starts(const FitProblem<L>& problem, const FitOptions& opt) {
   const auto& specs = problem.specs;
-  const std::string law(L::kName);
+  const std::string law = law_name(problem.law);
   const std::size_t k = specs.size();
 
   // Per-parameter candidate values: the spec grid (or its single typical value), replaced by a
@@ -32,7 +32,7 @@ std::vector<std::vector<double>> make_starts(const FitProblem<L>& problem, const
     axes[i] = specs[i].grid.empty() ? std::vector<double>{specs[i].value} : specs[i].grid;
   }
   if (opt.starts.kind == StartSpec::Kind::kGrid) {
-    const auto grids = law_start_grids<L>();
+    const auto grids = law_start_grids(problem.law);
     auto it = std::find_if(grids.begin(), grids.end(),
                            [&](const StartGrid& g) { return g.name == opt.starts.grid_name; });
     if (it == grids.end()) {

@@ -26,6 +26,11 @@ namespace slfit {
 struct LawEntry {
   std::string name;
   std::string description;
+  // Where a law built at run time comes from ("law file laws/kaplan2020.json"); empty for the
+  // compiled laws.
+  std::string source;
+  // A formula law's formula as written; empty for the compiled laws.
+  std::string formula;
   std::vector<InputSpec> inputs;
   std::vector<ParameterSpec> parameters;
   std::vector<Preset> presets;

@@ -43,31 +43,35 @@ void add_traits(LawEntry& e) {
 }  // namespace detail
 
 template <Law L>
-LawEntry make_law_entry() {
+LawEntry make_law_entry(const L& law) {
   LawEntry e;
-  e.name = std::string(L::kName);
-  e.description = std::string(L::kDescription);
-  const auto in = L::inputs();
+  e.name = law_name(law);
+  e.description = law_description(law);
+  const auto in = law.inputs();
   e.inputs.assign(in.begin(), in.end());
-  e.parameters = L::parameters();
-  e.presets = law_presets<L>();
-  e.start_grids = law_start_grids<L>();
+  e.parameters = law.parameters();
+  e.presets = law_presets(law);
+  e.start_grids = law_start_grids(law);
   detail::add_traits<L>(e);
-  e.evaluate = [](const Table& t, const std::vector<double>& p, const ColumnMap& m) {
-    return slfit::evaluate<L>(t, p, m);
+  e.evaluate = [law](const Table& t, const std::vector<double>& p, const ColumnMap& m) {
+    return slfit::evaluate(law, t, p, m);
   };
-  e.fit = [](const Table& t, const FitOptions& o) { return slfit::fit<L>(t, o); };
-  e.add_first_stage = [](const Table& t, const FitOptions& o, const FitResult& s1, FitResult& s2) {
-    add_first_stage_uncertainty<L>(t, o, s1, s2);
-  };
-  e.bootstrap = [](const Table& t, const FitOptions& o, const BootstrapOptions& b,
-                   const FitResult* best) { return slfit::bootstrap<L>(t, o, b, best); };
-  e.candidate = [](const FitOptions& o) { return slfit::candidate<L>(std::string(L::kName), o); };
-  e.predict_intervals = [](const Table& at, const FitOptions& o, const FitResult& best,
-                           const BootstrapResult* boot, const PredictionOptions& po) {
-    return slfit::predict_intervals<L>(at, o, best, boot, po);
+  e.fit = [law](const Table& t, const FitOptions& o) { return slfit::fit(law, t, o); };
+  e.add_first_stage = [law](const Table& t, const FitOptions& o, const FitResult& s1,
+                            FitResult& s2) { add_first_stage_uncertainty(law, t, o, s1, s2); };
+  e.bootstrap = [law](const Table& t, const FitOptions& o, const BootstrapOptions& b,
+                      const FitResult* best) { return slfit::bootstrap(law, t, o, b, best); };
+  e.candidate = [law](const FitOptions& o) { return slfit::candidate(law, law_name(law), o); };
+  e.predict_intervals = [law](const Table& at, const FitOptions& o, const FitResult& best,
+                              const BootstrapResult* boot, const PredictionOptions& po) {
+    return slfit::predict_intervals(law, at, o, best, boot, po);
   };
   return e;
+}
+
+template <Law L>
+LawEntry make_law_entry() {
+  return make_law_entry(L{});
 }
 
 }  // namespace slfit

@@ -13,6 +13,9 @@ namespace slfit {
 // `slfit laws`: every law with inputs, parameters, presets and analyses.
 std::string laws_report();
 std::string laws_json();
+// One law, with what a law file's reader understood (formula, linear parameters, grids).
+std::string laws_report(const LawEntry& law);
+std::string laws_json(const LawEntry& law);
 
 std::string report(const FitRun& run);
 std::string to_json(const FitRun& run);

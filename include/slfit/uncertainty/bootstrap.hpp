@@ -139,8 +139,8 @@ std::optional<Refit> refit(const FitProblem<L>& problem, const FitOptions& inner
 // Bootstraps the fit of law L to `table`. `best`, when given, must be the fit of L to this table
 // with these options (it saves refitting from every start); otherwise it is computed here.
 template <Law L>
-BootstrapResult bootstrap(const Table& table, const FitOptions& opt, const BootstrapOptions& bo,
-                          const FitResult* best = nullptr) {
+BootstrapResult bootstrap(const L& law, const Table& table, const FitOptions& opt,
+                          const BootstrapOptions& bo, const FitResult* best = nullptr) {
   const auto t0 = std::chrono::steady_clock::now();
   if (bo.resamples < 1) {
     throw UsageError("a bootstrap needs at least 1 resample, got " + std::to_string(bo.resamples));
@@ -176,10 +176,10 @@ BootstrapResult bootstrap(const Table& table, const FitOptions& opt, const Boots
   }
 
   BootstrapResult out;
-  out.best = best != nullptr ? *best : fit<L>(table, opt);
-  if (out.best.law != L::kName) {
+  out.best = best != nullptr ? *best : fit(law, table, opt);
+  if (out.best.law != law_name(law)) {
     throw UsageError("the best fit given to bootstrap is of law '" + out.best.law + "', not '" +
-                     std::string(L::kName) + "'");
+                     law_name(law) + "'");
   }
   out.resamples = bo.resamples;
   out.group = bo.group.value_or("");
@@ -209,7 +209,7 @@ BootstrapResult bootstrap(const Table& table, const FitOptions& opt, const Boots
   // no resample can be fitted.
   std::optional<FitProblem<L>> whole;
   try {
-    whole.emplace(data, inner);
+    whole.emplace(law, data, inner);
   } catch (const Error&) {
   }
   std::vector<char> failed(count, 0), short_of(count, 0);
@@ -289,6 +289,12 @@ BootstrapResult bootstrap(const Table& table, const FitOptions& opt, const Boots
   }
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return out;
+}
+
+template <Law L>
+BootstrapResult bootstrap(const Table& table, const FitOptions& opt, const BootstrapOptions& bo,
+                          const FitResult* best = nullptr) {
+  return bootstrap(L{}, table, opt, bo, best);
 }
 
 }  // namespace slfit

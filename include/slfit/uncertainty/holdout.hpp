@@ -25,18 +25,23 @@
 namespace slfit {
 
 template <Law L>
-FitCandidate candidate(std::string name, const FitOptions& opt) {
+FitCandidate candidate(const L& law, std::string name, const FitOptions& opt) {
   objective_function(opt).check();  // before compare_laws or holdout fits anything
   FitCandidate c;
   c.name = std::move(name);
-  c.fit = [opt](const Table& t) { return fit<L>(t, opt); };
-  c.predict = [opt](const Table& t, const FitResult& r) {
-    return evaluate<L>(t, r.parameters, opt.columns);
+  c.fit = [law, opt](const Table& t) { return fit(law, t, opt); };
+  c.predict = [law, opt](const Table& t, const FitResult& r) {
+    return evaluate(law, t, r.parameters, opt.columns);
   };
   c.target_column = column_for(opt.columns, opt.target);
   c.free_parameters = L::kNumParameters;
-  for (const auto& spec : L::parameters()) c.free_parameters -= opt.fixed.count(spec.name) ? 1 : 0;
+  for (const auto& spec : law.parameters()) c.free_parameters -= opt.fixed.count(spec.name) ? 1 : 0;
   return c;
+}
+
+template <Law L>
+FitCandidate candidate(std::string name, const FitOptions& opt) {
+  return candidate(L{}, std::move(name), opt);
 }
 
 // Fits `c` on the rows where `held_out` is false and predicts the others. Throws DataError when

@@ -36,8 +36,8 @@ namespace detail {
 
 // The law's prediction in the fitted space at natural parameters p.
 template <Law L, class T>
-T fitted_prediction(const T* p, const RowView<L::kNumInputs>& row, Space space) {
-  return row_residual<L>(p, row, 0.0, space);
+T fitted_prediction(const L& law, const T* p, const RowView<L::kNumInputs>& row, Space space) {
+  return row_residual(law, p, row, 0.0, space);
 }
 
 inline double from_fitted(double v, Space space) { return space == Space::kLog ? std::exp(v) : v; }
@@ -48,17 +48,18 @@ inline double from_fitted(double v, Space space) { return space == Space::kLog ?
 // for the fit `best` of law L made with options `opt`. The bootstrap method needs `boot`, a
 // bootstrap of that same fit.
 template <Law L>
-PredictionResult predict_intervals(const Table& at, const FitOptions& opt, const FitResult& best,
-                                   const BootstrapResult* boot = nullptr,
+PredictionResult predict_intervals(const L& law, const Table& at, const FitOptions& opt,
+                                   const FitResult& best, const BootstrapResult* boot = nullptr,
                                    const PredictionOptions& po = {}) {
   check_level(po.level);
-  if (best.law != L::kName || best.parameters.size() != static_cast<std::size_t>(L::kNumParameters))
-    throw UsageError("predict_intervals: the fit is not of law '" + std::string(L::kName) + "'");
+  if (best.law != law_name(law) ||
+      best.parameters.size() != static_cast<std::size_t>(L::kNumParameters))
+    throw UsageError("predict_intervals: the fit is not of law '" + law_name(law) + "'");
   if (best.status == FitStatus::kFailed) throw DataError("predict_intervals: the fit failed");
   if (po.method == PredictionMethod::kBootstrap && boot == nullptr)
     throw UsageError("bootstrap prediction intervals need a bootstrap result");
   const Space space = best.space;
-  const BoundInputs<L> inputs(at, opt.columns);
+  const BoundInputs<L> inputs(law, at, opt.columns);
   const int n = static_cast<int>(best.points), k = best.free_parameters();
   PredictionResult out;
   out.method = po.method;
@@ -76,7 +77,7 @@ PredictionResult predict_intervals(const Table& at, const FitOptions& opt, const
       std::array<Jet, K> pj;
       for (int i = 0; i < K; ++i)
         pj[static_cast<std::size_t>(i)] = Jet(best.parameters[static_cast<std::size_t>(i)], i);
-      const Jet f = detail::fitted_prediction<L>(pj.data(), inputs.row(r), space);
+      const Jet f = detail::fitted_prediction(law, pj.data(), inputs.row(r), space);
       PointPrediction p;
       p.prediction = detail::from_fitted(f.a, space);
       if (best.covariance_ok) {
@@ -103,14 +104,14 @@ PredictionResult predict_intervals(const Table& at, const FitOptions& opt, const
   for (Eigen::Index r = 0; r < inputs.rows(); ++r) {
     const RowView<L::kNumInputs> row = inputs.row(r);
     PointPrediction p;
-    const double centre = detail::fitted_prediction<L>(best.parameters.data(), row, space);
+    const double centre = detail::fitted_prediction(law, best.parameters.data(), row, space);
     p.prediction = detail::from_fitted(centre, space);
     // One stream per point, independent of the others, so adding points changes nothing.
     detail::Rng rng = detail::resample_rng(po.seed, static_cast<std::uint64_t>(r));
     std::vector<double> mean, obs;
     for (const auto& s : boot->samples) {
       if (!std::isfinite(s[0])) continue;
-      const double m = detail::fitted_prediction<L>(s.data(), row, space);
+      const double m = detail::fitted_prediction(law, s.data(), row, space);
       // Residuals are prediction minus target, so a new observation is prediction minus one.
       const double e = inflate * res[rng.below(res.size())];
       mean.push_back(m);
@@ -123,6 +124,13 @@ PredictionResult predict_intervals(const Table& at, const FitOptions& opt, const
     out.points.push_back(p);
   }
   return out;
+}
+
+template <Law L>
+PredictionResult predict_intervals(const Table& at, const FitOptions& opt, const FitResult& best,
+                                   const BootstrapResult* boot = nullptr,
+                                   const PredictionOptions& po = {}) {
+  return predict_intervals(L{}, at, opt, best, boot, po);
 }
 
 }  // namespace slfit

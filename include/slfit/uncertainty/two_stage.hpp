@@ -30,14 +30,14 @@ namespace slfit {
 // were fixed in stage 2 (matched by parameter name). Does nothing where either covariance is
 // unavailable, and says so in stage2.covariance_message.
 template <Law L2>
-void add_first_stage_uncertainty(const Table& table2, const FitOptions& opt2,
+void add_first_stage_uncertainty(const L2& law, const Table& table2, const FitOptions& opt2,
                                  const FitResult& stage1, FitResult& stage2) {
   if (!stage1.covariance_ok || !stage2.covariance_ok) {
     stage2.covariance_message += (stage2.covariance_message.empty() ? "" : "; ") +
                                  std::string("first-stage uncertainty not added (no covariance)");
     return;
   }
-  const FitProblem<L2> problem(table2, opt2);
+  const FitProblem<L2> problem(law, table2, opt2);
   const Eigen::MatrixXd j = residual_jacobian(problem, stage2.parameters);
   std::vector<Eigen::Index> free, shared, shared_in_1;
   for (std::size_t i = 0; i < stage2.names.size(); ++i) {
@@ -73,6 +73,12 @@ void add_first_stage_uncertainty(const Table& table2, const FitOptions& opt2,
   }
   stage2.covariance_message += (stage2.covariance_message.empty() ? "" : "; ") +
                                std::string("includes the first stage's uncertainty");
+}
+
+template <Law L2>
+void add_first_stage_uncertainty(const Table& table2, const FitOptions& opt2,
+                                 const FitResult& stage1, FitResult& stage2) {
+  add_first_stage_uncertainty(L2{}, table2, opt2, stage1, stage2);
 }
 
 }  // namespace slfit

@@ -1,0 +1,82 @@
+// Compute-optimal allocation of any law of N and D, numerically: the N minimizing L(N, C / 6N).
+//
+// For laws without a closed form (a formula law, a data-constrained law) the optimum under
+// C = 6 N D is a one-dimensional problem in log N. The loss is scanned on a grid of log N from
+// N = 1 to N = C / 6 (D = 1), and the best grid point is refined by golden-section search between
+// its neighbours, to a relative width of 1e-12 in N. An optimum at an end of the scan is not an
+// optimum under the budget: that is an error, not an answer.
+//
+//   auto loss = [&](double n, double d) { return my_law(n, d); };
+//   slfit::NumericAllocation a = slfit::numeric_allocation(loss, 5.76e23);  // a.N, a.D, a.loss
+#pragma once
+
+#include <cmath>
+#include <functional>
+#include <string>
+
+#include "slfit/core/error.hpp"
+#include "slfit/core/parameter.hpp"
+#include "slfit/detail/text.hpp"
+
+namespace slfit {
+
+struct NumericAllocation {
+  double compute = 0.0;
+  double N = 0.0;
+  double D = 0.0;
+  double loss = 0.0;
+};
+
+inline NumericAllocation numeric_allocation(const std::function<double(double, double)>& loss,
+                                            double compute) {
+  if (!(compute > 6.0) || !std::isfinite(compute))
+    throw UsageError("compute budget must be finite and above 6 FLOPs");
+  const double log_c6 = std::log(compute / 6.0);
+  auto at = [&](double u) {
+    const double v = loss(std::exp(u), std::exp(log_c6 - u));
+    return std::isfinite(v) ? v : kInf;
+  };
+  constexpr int kScan = 400;
+  int best = -1;
+  double best_v = kInf;
+  for (int i = 0; i <= kScan; ++i) {
+    const double v = at(log_c6 * i / kScan);
+    if (v < best_v) {
+      best_v = v;
+      best = i;
+    }
+  }
+  if (best < 0) {
+    throw DataError("the law is not finite anywhere along C = 6ND at C = " +
+                    detail::format_g(compute));
+  }
+  if (best == 0 || best == kScan) {
+    throw DataError("the loss along C = 6ND at C = " + detail::format_g(compute) +
+                    " is lowest at " + (best == 0 ? "N = 1" : "D = 1") +
+                    ": the law has no compute-optimal allocation there");
+  }
+  // Golden section on [u(best - 1), u(best + 1)], which brackets the minimum of the scan.
+  const double phi = (std::sqrt(5.0) - 1.0) / 2.0;
+  double a = log_c6 * (best - 1) / kScan, b = log_c6 * (best + 1) / kScan;
+  double x1 = b - phi * (b - a), x2 = a + phi * (b - a);
+  double f1 = at(x1), f2 = at(x2);
+  for (int i = 0; i < 200 && b - a > 1e-12; ++i) {
+    if (f1 <= f2) {
+      b = x2;
+      x2 = x1;
+      f2 = f1;
+      x1 = b - phi * (b - a);
+      f1 = at(x1);
+    } else {
+      a = x1;
+      x1 = x2;
+      f1 = f2;
+      x2 = a + phi * (b - a);
+      f2 = at(x2);
+    }
+  }
+  const double u = 0.5 * (a + b);
+  return {compute, std::exp(u), std::exp(log_c6 - u), loss(std::exp(u), std::exp(log_c6 - u))};
+}
+
+}  // namespace slfit
