@@ -264,5 +264,21 @@ TEST_CASE("formula law: QiD as a formula fits as the compiled law does", "[formu
   for (std::size_t i = 0; i < truth.size(); ++i) {
     INFO(a.names[i]);
     CHECK(b.parameters[i] == Approx(a.parameters[i]).epsilon(1e-5));
+    CHECK(b.standard_errors[i] == Approx(a.standard_errors[i]).epsilon(1e-4));
   }
+  slfit::BootstrapOptions bo;
+  bo.resamples = 30;
+  bo.seed = 5;
+  bo.group = "P";
+  const slfit::BootstrapResult ba = compiled.bootstrap(t, opt, bo, &a);
+  const slfit::BootstrapResult bb = formula.bootstrap(t, opt, bo, &b);
+  CHECK(bb.failed == ba.failed);
+  for (std::size_t i = 0; i < truth.size(); ++i) {
+    INFO(a.names[i]);
+    CHECK(bb.parameters[i].standard_error == Approx(ba.parameters[i].standard_error).epsilon(1e-4));
+  }
+  const slfit::Mask held = t.column("N") > 5e9;
+  const slfit::HoldoutResult ha = slfit::holdout(t, held, compiled.candidate(opt));
+  const slfit::HoldoutResult hb = slfit::holdout(t, held, formula.candidate(opt));
+  CHECK(hb.rmse == Approx(ha.rmse).epsilon(1e-6));
 }

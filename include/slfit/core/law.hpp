@@ -233,7 +233,8 @@ class BoundInputs {
         logs_[static_cast<std::size_t>(i)] = spec.positive ? v.log().eval() : Array::Zero(v.size());
       if (!check) continue;
       bool ok = true;
-      for (Eigen::Index r = 0; r < v.size(); ++r) ok &= (v(r) >= lo_finite) & (v(r) <= hi_finite);
+      for (Eigen::Index r = 0; r < v.size(); ++r)
+        ok &= int(v(r) >= lo_finite) & int(v(r) <= hi_finite);
       for (Eigen::Index r = 0; !ok && r < v.size(); ++r) {
         if (!std::isfinite(v(r))) {
           throw DataError("column '" + col + "' of " + table.label() + " has a non-finite value " +
@@ -267,7 +268,7 @@ class BoundInputs {
   bool in_range(int i, const Array& block) const {
     const double lo = lower_[static_cast<std::size_t>(i)], hi = upper_[static_cast<std::size_t>(i)];
     bool ok = true;
-    for (Eigen::Index r = 0; r < block.size(); ++r) ok &= (block(r) >= lo) & (block(r) <= hi);
+    for (Eigen::Index r = 0; r < block.size(); ++r) ok &= int(block(r) >= lo) & int(block(r) <= hi);
     return ok;
   }
 
