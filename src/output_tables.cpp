@@ -168,10 +168,17 @@ std::string to_csv(const PredictRun& run) {
 
 std::string report(const OptimalRun& run) {
   std::string s = run.law->name + " " + run.analysis->quantity + ": " + run.analysis->help + "\n";
-  for (const auto& k : names_of(run.rows.front())) s += fmt::format("{:>15}", k);
+  // Columns of 15 characters, wider where a name needs it (tokens_per_parameter), so that names
+  // never run together.
+  std::vector<std::size_t> width;
+  for (const auto& k : names_of(run.rows.front())) {
+    width.push_back(std::max<std::size_t>(15, k.size() + 2));
+    s += fmt::format("{:>{}}", k, width.back());
+  }
   s += "\n";
   for (const auto& r : run.rows) {
-    for (const auto& [k, v] : r) s += fmt::format("{:>15.7g}", v);
+    for (std::size_t i = 0; i < r.size(); ++i)
+      s += fmt::format("{:>{}.7g}", r[i].second, i < width.size() ? width[i] : 15);
     s += "\n";
   }
   return s;

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "slfit/analysis/allocation.hpp"
+#include "slfit/analysis/chinchilla.hpp"
 #include "slfit/core/formula_law.hpp"
 #include "slfit/core/simulate.hpp"
 #include "slfit/runtime/builtin_laws.hpp"
@@ -281,4 +283,26 @@ TEST_CASE("formula law: QiD as a formula fits as the compiled law does", "[formu
   const slfit::HoldoutResult ha = slfit::holdout(t, held, compiled.candidate(opt));
   const slfit::HoldoutResult hb = slfit::holdout(t, held, formula.candidate(opt));
   CHECK(hb.rmse == Approx(ha.rmse).epsilon(1e-6));
+}
+
+TEST_CASE("numeric allocation: Chinchilla's closed form, and no optimum at an end", "[formula]") {
+  const auto p = slfit::preset_values<slfit::Chinchilla>("hoffmann2022");
+  const auto loss = [&](double n, double d) {
+    return slfit::evaluate_at<slfit::Chinchilla>(p, {n, d});
+  };
+  for (const double c : {1e18, 5.76e23, 1e26}) {
+    INFO("C = " << c);
+    const slfit::Allocation exact = slfit::chinchilla_allocation(p, c);
+    const slfit::NumericAllocation num = slfit::numeric_allocation(loss, c);
+    // The loss is flat at its minimum: N is found to about the square root of the precision.
+    CHECK(num.N == Approx(exact.N).epsilon(1e-6));
+    CHECK(num.D == Approx(exact.D).epsilon(1e-6));
+    CHECK(num.loss == Approx(exact.loss).epsilon(1e-13));
+  }
+  // A loss that only falls with N has its best at D = 1: not an allocation.
+  CHECK_THROWS_WITH(slfit::numeric_allocation([](double n, double) { return 1.0 / n; }, 1e20),
+                    Contains("is lowest at D = 1"));
+  CHECK_THROWS_WITH(slfit::numeric_allocation([](double, double) { return std::nan(""); }, 1e20),
+                    Contains("not finite anywhere along C = 6ND"));
+  CHECK_THROWS_WITH(slfit::numeric_allocation(loss, -1.0), Contains("compute budget"));
 }

@@ -472,7 +472,15 @@ expect_error 2 "law file b12.json: formula: 12008 characters, more than the limi
 lawfile b13.json 'log(-a) * N^-b' '{"a": {"value": 1, "lower": 0}, "b": {"value": 0.5}}'
 expect_error 1 "law file b13.json: formula: NaN or infinite at every one of the 1 starts on table 'sim.csv'" -- fit --law-file b13.json --data sim.csv
 expect_error 1 "law file missing.json: cannot open" -- fit --law-file missing.json --data sim.csv
-expect_error 2 "unknown law 'kaplan2019'" -- fit --law kaplan2019 --data sim.csv
+expect_error 2 "unknown law 'kaplan2019' (did you mean 'kaplan2020'?)" -- fit --law kaplan2019 --data sim.csv
+# The shelf: law files found by name, listed after the built-in laws.
+"$slfit" laws | grep -q "^kaplan2020: " && "$slfit" laws | grep -q "^datablations: " && ok || bad "slfit laws lists the shelf"
+"$slfit" laws --law kaplan2020 | grep -q "formula: ((Nc / N)^(alphaN / alphaD) + Dc / D)^alphaD" && ok || bad "laws --law kaplan2020"
+"$slfit" predict --law kaplan2020 --preset kaplan2020 --at N=1e9 --at D=1e10 --json >kap.json && ok || bad "predict --law kaplan2020"
+check_json kap.json "abs(j['rows'][0]['value'] - 2.483843684464613) < 1e-12"
+# Folders of SLFIT_LAW_PATH are searched too, by the laws' names (files that do not load are
+# reported only when their law is asked for).
+SLFIT_LAW_PATH="$PWD" "$slfit" laws --law chin-file | grep -q "^chin-file: " && ok || bad "SLFIT_LAW_PATH"
 expect_error 2 "give the law: --law NAME or --law-file FILE" -- fit --data sim.csv
 expect_error 2 "give the law: --law NAME or --law-file FILE" -- predict --preset hoffmann2022 --at N=1e9
 expect_error 2 "--law excludes --law-file" -- fit --law chinchilla --law-file chin.json --data sim.csv

@@ -3,7 +3,7 @@
 // For laws without a closed form (a formula law, a data-constrained law) the optimum under
 // C = 6 N D is a one-dimensional problem in log N. The loss is scanned on a grid of log N from
 // N = 1 to N = C / 6 (D = 1), and the best grid point is refined by golden-section search between
-// its neighbours, to a relative width of 1e-12 in N. An optimum at an end of the scan is not an
+// its neighbours (detail::golden_section). An optimum at an end of the scan is not an
 // optimum under the budget: that is an error, not an answer.
 //
 //   auto loss = [&](double n, double d) { return my_law(n, d); };
@@ -16,6 +16,7 @@
 
 #include "slfit/core/error.hpp"
 #include "slfit/core/parameter.hpp"
+#include "slfit/detail/minimize.hpp"
 #include "slfit/detail/text.hpp"
 
 namespace slfit {
@@ -55,27 +56,9 @@ inline NumericAllocation numeric_allocation(const std::function<double(double, d
                     " is lowest at " + (best == 0 ? "N = 1" : "D = 1") +
                     ": the law has no compute-optimal allocation there");
   }
-  // Golden section on [u(best - 1), u(best + 1)], which brackets the minimum of the scan.
-  const double phi = (std::sqrt(5.0) - 1.0) / 2.0;
-  double a = log_c6 * (best - 1) / kScan, b = log_c6 * (best + 1) / kScan;
-  double x1 = b - phi * (b - a), x2 = a + phi * (b - a);
-  double f1 = at(x1), f2 = at(x2);
-  for (int i = 0; i < 200 && b - a > 1e-12; ++i) {
-    if (f1 <= f2) {
-      b = x2;
-      x2 = x1;
-      f2 = f1;
-      x1 = b - phi * (b - a);
-      f1 = at(x1);
-    } else {
-      a = x1;
-      x1 = x2;
-      f1 = f2;
-      x2 = a + phi * (b - a);
-      f2 = at(x2);
-    }
-  }
-  const double u = 0.5 * (a + b);
+  // Golden section between the best point's neighbours, which bracket the minimum of the scan.
+  const double u =
+      detail::golden_section(at, log_c6 * (best - 1) / kScan, log_c6 * (best + 1) / kScan).x;
   return {compute, std::exp(u), std::exp(log_c6 - u), loss(std::exp(u), std::exp(log_c6 - u))};
 }
 
