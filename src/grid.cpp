@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <sstream>
 
 #include "runtime_detail.hpp"
@@ -24,6 +25,28 @@ double parse_number(std::string_view text, const std::string& what) {
     throw UsageError(what + ": '" + std::string(text) + "' is not a finite number");
   }
   return v;
+}
+
+double parse_bound(const std::string& text, const std::string& what) {
+  const std::string t = detail::trim(text);
+  if (t == "inf" || t == "+inf") return kInf;
+  if (t == "-inf") return -kInf;
+  return parse_number(t, what);
+}
+
+StartSpec parse_start_points(const std::vector<std::string>& items) {
+  std::vector<std::map<std::string, double, std::less<>>> points;
+  for (const auto& sp : items) {
+    std::map<std::string, double, std::less<>> point;
+    std::stringstream ss(sp);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+      auto [name, value] = split_key_value(item, "start");
+      point[name] = parse_number(value, "option 'start' " + name);
+    }
+    points.push_back(std::move(point));
+  }
+  return StartSpec::explicit_points(std::move(points));
 }
 
 std::pair<std::string, std::string> split_key_value(std::string_view text,

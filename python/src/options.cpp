@@ -89,29 +89,6 @@ bool flag(const py::handle& value, const std::string& name) {
   return value.cast<bool>();
 }
 
-double parse_bound(const std::string& s, const std::string& what) {
-  const auto first = s.find_first_not_of(' ');
-  const std::string t = first == std::string::npos ? s : s.substr(first);
-  if (t == "inf" || t == "+inf") return kInf;
-  if (t == "-inf") return -kInf;
-  return parse_number(t, what);
-}
-
-StartSpec start_points(const std::vector<std::string>& items) {
-  std::vector<std::map<std::string, double, std::less<>>> points;
-  for (const auto& sp : items) {
-    std::map<std::string, double, std::less<>> point;
-    std::stringstream ss(sp);
-    std::string item;
-    while (std::getline(ss, item, ',')) {
-      auto [name, value] = split_key_value(item, "start");
-      point[name] = parse_number(value, "option 'start' " + name);
-    }
-    points.push_back(std::move(point));
-  }
-  return StartSpec::explicit_points(std::move(points));
-}
-
 void read_option(FitRequest& q, const std::string& name, const py::handle& v) {
   FitOptions& o = q.options;
   if (name == "col") {
@@ -134,7 +111,7 @@ void read_option(FitRequest& q, const std::string& name, const py::handle& v) {
   } else if (name == "starts") {
     o.starts = parse_starts(text(v, name));
   } else if (name == "start") {
-    o.starts = start_points(texts(v, name));
+    o.starts = parse_start_points(texts(v, name));
   } else if (name == "seed") {
     const long long seed = integer(v, name);
     if (seed < 0) throw UsageError("option 'seed' takes a nonnegative int");

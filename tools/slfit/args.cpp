@@ -90,36 +90,13 @@ void add_fit_options(CLI::App* cmd, FitArgs& a) {
 
 namespace {
 
-double parse_bound(const std::string& s, const std::string& what) {
-  const std::string t =
-      s.substr(s.find_first_not_of(' ') == std::string::npos ? 0 : s.find_first_not_of(' '));
-  if (t == "inf" || t == "+inf") return kInf;
-  if (t == "-inf") return -kInf;
-  return parse_number(t, what);
-}
-
-StartSpec start_points(const std::vector<std::string>& items) {
-  std::vector<std::map<std::string, double, std::less<>>> points;
-  for (const auto& sp : items) {
-    std::map<std::string, double, std::less<>> point;
-    std::stringstream ss(sp);
-    std::string item;
-    while (std::getline(ss, item, ',')) {
-      auto [name, value] = split_key_value(item, "start");
-      point[name] = parse_number(value, "--start " + name);
-    }
-    points.push_back(std::move(point));
-  }
-  return StartSpec::explicit_points(std::move(points));
-}
-
 FitOptions fit_options(const FitArgs& a) {
   FitOptions o;
   o.objective = parse_objective(a.objective);
   o.space = parse_space(a.space);
   o.delta = a.delta;
   o.overestimate_penalty = a.overestimate_penalty;
-  o.starts = a.start_points.empty() ? parse_starts(a.starts) : start_points(a.start_points);
+  o.starts = a.start_points.empty() ? parse_starts(a.starts) : parse_start_points(a.start_points);
   o.seed = a.seed;
   o.threads = a.threads;
   o.screening = parse_screening(a.screening);

@@ -200,5 +200,9 @@ double parse_number(std::string_view text, const std::string& what);
 // "NAME=VALUE" split at the first '='; `option` names the field for the message.
 std::pair<std::string, std::string> split_key_value(std::string_view text,
                                                     const std::string& option);
+// A bound: a finite number, or "inf", "+inf", "-inf".
+double parse_bound(const std::string& text, const std::string& what);
+// Explicit starts, each "NAME=VALUE,NAME=VALUE" (option 'start').
+StartSpec parse_start_points(const std::vector<std::string>& items);
 
 }  // namespace slfit
