@@ -192,6 +192,10 @@ TEST_CASE("formula law: a formula that cannot be a law says which field and why"
       std::string(300, '(') + "alpha" + std::string(300, ')') + " + beta * x^gamma", {"x"}, abc());
   CHECK_THAT(error_of(deep),
              Contains("formula: cannot parse expression") && Contains("nested too deeply"));
+  // A formula with a newline (the fuzzer's find): the message stays one line.
+  const std::string two_lines = error_of(spec_of("alpha + beta *\n x^gamma +", {"x"}, abc()));
+  CHECK_THAT(two_lines, Contains("cannot parse expression") && Contains("\\n"));
+  CHECK(two_lines.find('\n') == std::string::npos);
   FormulaSpec file = spec_of("alpha + beta * x^gama", {"x"}, abc());
   file.origin = "law file my.json";
   CHECK_THAT(error_of(file), Contains("law file my.json: formula: unknown name 'gama'"));

@@ -104,7 +104,8 @@ class FormulaModel {
   }
 
   [[noreturn]] void fail(const std::string& field, const std::string& what) const {
-    throw UsageError(where() + ": " + field + ": " + what);
+    // One line whatever the formula holds: a parse error quotes it, and it may hold a newline.
+    throw UsageError(where() + ": " + field + ": " + detail::spec_text(what, 1000));
   }
 
   FormulaSpec spec_;
