@@ -11,9 +11,14 @@ namespace slfit {
 Comparison run_compare(const CompareRequest& q) {
   const LoadedTable t = load_table(q.fit.data);
   std::vector<FitCandidate> candidates;
-  for (const auto& name : q.laws) {
-    const LawEntry& law = resolve_law(name);
-    candidates.push_back(law.candidate(detail::checked_options(q.fit, law, t.target)));
+  if (q.entries.empty()) {
+    for (const auto& name : q.laws) {
+      const LawEntry& law = resolve_law(name);
+      candidates.push_back(law.candidate(detail::checked_options(q.fit, law, t.target)));
+    }
+  } else {
+    for (const auto& law : q.entries)
+      candidates.push_back(law->candidate(detail::checked_options(q.fit, *law, t.target)));
   }
   if (candidates.size() < 2) {
     throw UsageError("option 'laws' needs at least two law names, e.g. A,B");
@@ -27,8 +32,8 @@ Comparison run_compare(const CompareRequest& q) {
 }
 
 Table run_simulate(const SimulateRequest& q) {
-  const LawEntry& law = resolve_law(q.law);
-  const auto p = chosen_parameters(law, q.preset, q.params);
+  const LawEntry& law = q.entry ? *q.entry : resolve_law(q.law);
+  const auto p = chosen_parameters(law, q.preset, q.params, q.parameters);
   SimulateOptions o;
   o.noise = q.noise;
   o.seed = q.seed;

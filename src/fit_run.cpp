@@ -269,6 +269,7 @@ void run_single_fit(FitRun& run) {
     bo.from_starts = q.bootstrap_from_starts;
     if (!q.group.empty()) bo.group = q.group;
     bo.progress = q.progress;
+    bo.stop = q.stop;
     bo.derived = derived_quantities(law, q, *run.fit);
     run.bootstrap = law.bootstrap(table, run.options, bo, &*run.fit);
   }

@@ -54,10 +54,37 @@ std::vector<double> read_params_file(const std::string& path, const LawEntry& la
   return p;
 }
 
+// Values in memory: every parameter of the law, finite, and nothing else.
+std::vector<double> given_parameters(const ParameterValues& values, const LawEntry& law) {
+  std::vector<double> p(law.parameters.size(), std::nan(""));
+  for (const auto& [name, value] : values) {
+    const std::size_t i = law.parameter(name);
+    if (!std::isfinite(value)) {
+      throw UsageError("option 'parameters': '" + name + "' is not a finite number");
+    }
+    p[i] = value;
+  }
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    if (std::isnan(p[i])) {
+      throw UsageError("option 'parameters' does not give '" + law.parameters[i].name +
+                       "' of law '" + law.name + "'");
+    }
+  }
+  return p;
+}
+
 }  // namespace
 
 std::vector<double> chosen_parameters(const LawEntry& law, const std::string& preset,
-                                      const std::string& params_path) {
+                                      const std::string& params_path,
+                                      const ParameterValues& values) {
+  if (!values.empty()) {
+    if (!preset.empty() || !params_path.empty()) {
+      throw UsageError(
+          "give exactly one of option 'preset', option 'params' and option 'parameters'");
+    }
+    return given_parameters(values, law);
+  }
   if (preset.empty() == params_path.empty())
     throw UsageError("give exactly one of option 'preset' and option 'params'");
   return preset.empty() ? read_params_file(params_path, law) : law.preset(preset);

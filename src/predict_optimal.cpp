@@ -50,11 +50,12 @@ Table inputs_from_data(const LawEntry& law, const LoadedTable& data, const Colum
 
 PredictRun run_predict(const PredictRequest& q) {
   PredictRun run;
-  run.law = &resolve_law(q.law);
+  run.entry = q.entry;
+  run.law = q.entry ? q.entry.get() : &resolve_law(q.law);
   const LawEntry& law = *run.law;
   run.preset = q.preset;
   run.params_path = q.params;
-  run.parameters = chosen_parameters(law, q.preset, q.params);
+  run.parameters = chosen_parameters(law, q.preset, q.params, q.parameters);
   if (q.data) {
     if (!q.at.empty()) throw UsageError("give option 'at' or option 'data', not both");
     // Only the law's inputs and the observed target are kept from the file, and the inputs are
@@ -83,12 +84,13 @@ PredictRun run_predict(const PredictRequest& q) {
 
 OptimalRun run_optimal(const OptimalRequest& q) {
   OptimalRun run;
-  run.law = &resolve_law(q.law);
+  run.entry = q.entry;
+  run.law = q.entry ? q.entry.get() : &resolve_law(q.law);
   const LawEntry& law = *run.law;
   run.analysis = &law.analysis(q.quantity);
   run.preset = q.preset;
   run.params_path = q.params;
-  run.parameters = chosen_parameters(law, q.preset, q.params);
+  run.parameters = chosen_parameters(law, q.preset, q.params, q.parameters);
   run.grid = analysis_grid(q.at, law, *run.analysis);
   const auto names = run.grid.names();
   for (Eigen::Index i = 0; i < run.grid.rows(); ++i) {

@@ -9,10 +9,16 @@ tool makes): it knows no law by name, and ``FitResult.to_dict()`` is the object 
 >>> r = slfit.fit("chinchilla", df, col={"N": "params", "D": "tokens"},
 ...               objective="huber", delta=1e-3, starts="hoffmann")
 >>> print(r.summary())
+>>> r.bootstrap  # with bootstrap=1000
+>>> r.predict(at={"N": 70e9, "D": 1.4e12})
+>>> slfit.compare(["chinchilla", "kaplan2020"], df, col={"N": "params", "D": "tokens"})
 
-See ``docs/python.md``.
+Functions: :func:`fit`, :func:`predict`, :func:`optimal`, :func:`simulate`, :func:`compare`,
+:func:`law`, :func:`laws`. Errors: :class:`UsageError`, :class:`DataError` (both ValueError).
+Ctrl-C stops a long bootstrap and raises KeyboardInterrupt. See ``docs/python.md``.
 """
 
+from ._analyses import compare, optimal, predict, simulate
 from ._errors import DataError, UsageError
 from ._fit import fit
 from ._laws import Law, law, laws
@@ -25,7 +31,11 @@ __all__ = [
     "FitResults",
     "Law",
     "UsageError",
+    "compare",
     "fit",
     "law",
     "laws",
+    "optimal",
+    "predict",
+    "simulate",
 ]

@@ -1,10 +1,11 @@
-# Type stubs of the package slfit (what exists so far: laws, fit and its results).
+# Type stubs of the package slfit.
 import os
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
 _PathLike = Union[str, "os.PathLike[str]"]
+_Grid = Union[Mapping[str, Any], Sequence[str]]
 
 class UsageError(ValueError): ...
 class DataError(ValueError): ...
@@ -60,9 +61,48 @@ class FitResult:
     group: Any
     def summary(self) -> str: ...
     def to_dict(self) -> Dict[str, Any]: ...
+    def predict(self, data: Any = ..., at: Optional[_Grid] = ..., **table_options: Any) -> Any: ...
+    def plot(self, title: str = ..., axes: Any = ...) -> Any: ...
 
 class FitResults(List[FitResult]):
     def summary(self) -> str: ...
     def to_dict(self) -> List[Dict[str, Any]]: ...
+    def plot(self, title: str = ..., axes: Any = ...) -> Any: ...
 
 def fit(law: Union[_PathLike, Law], data: Any, **options: Any) -> Any: ...
+
+_LawLike = Union[_PathLike, Law]
+_Params = Union[FitResult, Mapping[str, float], _PathLike, None]
+
+def predict(
+    law: _LawLike,
+    at: Optional[_Grid] = ...,
+    *,
+    data: Any = ...,
+    params: _Params = ...,
+    preset: Optional[str] = ...,
+    col: Any = ...,
+    derive: Any = ...,
+    where: Any = ...,
+    target: Optional[str] = ...,
+) -> Any: ...
+def optimal(
+    law: _LawLike,
+    quantity: str,
+    at: _Grid,
+    *,
+    params: _Params = ...,
+    preset: Optional[str] = ...,
+) -> Any: ...
+def simulate(
+    law: _LawLike,
+    at: _Grid,
+    *,
+    params: _Params = ...,
+    preset: Optional[str] = ...,
+    noise: float = ...,
+    noise_kind: str = ...,
+    seed: int = ...,
+    target: str = ...,
+) -> Any: ...
+def compare(laws: Sequence[_LawLike], data: Any, **options: Any) -> Any: ...

@@ -26,7 +26,11 @@ def _column(name: str, values: Any) -> Union[np.ndarray, List[str]]:
 
 
 def _frame_column(series: Any) -> Union[np.ndarray, List[str]]:
-    if series.dtype.kind in "biuf" or str(series.dtype) in ("Int64", "Float64", "boolean"):
+    if series.dtype == np.float64:
+        return series.to_numpy()  # the frame's own memory, not a copy
+    if series.dtype.kind in "biuf":
+        return series.to_numpy(dtype=np.float64)
+    if str(series.dtype) in ("Int64", "Float64", "boolean"):  # pandas' nullable types: NA is NaN
         return series.to_numpy(dtype=np.float64, na_value=np.nan)
     return _column(str(series.name), series.to_numpy())
 

@@ -16,6 +16,10 @@ from ._options import normalize
 from ._result import Bootstrap, FitResult, FitResults
 
 
+# The options that say how the table is read, which FitResult.predict() reuses.
+_TABLE_OPTIONS = ("col", "derive", "where", "target", "by")
+
+
 def fit(law: Union[str, "os.PathLike[str]", Law], data: Any, **options: Any) -> Any:
     """Fit a law to a table, as ``slfit fit`` does, with the same numbers.
 
@@ -76,15 +80,21 @@ def fit(law: Union[str, "os.PathLike[str]", Law], data: Any, **options: Any) -> 
         warnings.warn(warning, RuntimeWarning, stacklevel=2)
     doc = json.loads(out["json"])
     report = out["report"]
+    context = {
+        "law": entry,
+        "data": data,
+        "table_options": {k: options[k] for k in _TABLE_OPTIONS if options.get(k) is not None},
+        "run": out["run"],
+    }
     if isinstance(doc, list):
-        return FitResults([FitResult(d, report) for d in doc], report)
+        return FitResults([FitResult(d, report, **context) for d in doc], report)
     boot = None
     if "bootstrap" in doc:
         samples = np.asarray(out["bootstrap_samples"], dtype=np.float64)
         derived = np.asarray(out["bootstrap_derived_samples"], dtype=np.float64)
         boot = Bootstrap(doc["bootstrap"], out["bootstrap_names"], samples,
                          out["bootstrap_derived_names"], derived)
-    return FitResult(doc, report, boot)
+    return FitResult(doc, report, boot, **context)
 
 
 __all__ = ["fit"]

@@ -20,8 +20,8 @@ def _item(option: str, key: str, value: Any) -> str:
     if option == "bound":
         low, high = value
         return f"{key}={_text(low)}:{_text(high)}"
-    if isinstance(value, (list, tuple, np.ndarray)):
-        return f"{key}=" + ",".join(_text(v) for v in value)
+    if isinstance(value, (list, tuple)) or np.ndim(value) > 0:  # also arrays and Series
+        return f"{key}=" + ",".join(_text(v) for v in np.asarray(value, dtype=object).ravel())
     return f"{key}={_text(value)}"
 
 
@@ -67,4 +67,19 @@ def normalize(options: Mapping[str, Any]) -> Dict[str, Any]:
     return out
 
 
-__all__: List[str] = ["normalize"]
+def grid_items(at: Any) -> List[str]:
+    """A grid as the tool's ``--at`` items: ``{"N": [1e9, 1e10], "D": 2e10}`` becomes
+    ``["N=1000000000.0,10000000000.0", "D=20000000000.0"]``; a list of such str is kept."""
+    if isinstance(at, Mapping):
+        return [_item("at", str(k), v) for k, v in at.items()]
+    if isinstance(at, str):
+        return [at]
+    if isinstance(at, (list, tuple)) and all(isinstance(v, str) for v in at):
+        return list(at)
+    raise TypeError(
+        "at: expected a dict of input name to values, or a list of 'NAME=V1,V2' str, got "
+        f"{type(at).__name__}"
+    )
+
+
+__all__: List[str] = ["grid_items", "normalize"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import math
+import os
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -110,6 +111,10 @@ class FitResult:
         doc: Dict[str, Any],
         report: str,
         bootstrap: Optional[Bootstrap] = None,
+        law: Any = None,
+        data: Any = None,
+        table_options: Optional[Dict[str, Any]] = None,
+        run: Any = None,
     ) -> None:
         self._doc = doc
         self._report = report
@@ -132,10 +137,99 @@ class FitResult:
         self.holdout: Optional[Dict[str, Any]] = doc.get("holdout")
         self.predictions: Optional[Dict[str, Any]] = doc.get("predictions")
         self.group: Any = doc.get("group")
+        # What predict() and plot() reuse: the law, the data and its table options.
+        self._law: Any = law
+        self._data: Any = data
+        self._table_options: Dict[str, Any] = dict(table_options or {})
+        self._run: Any = run  # the C++ run, kept for its figure
 
     def summary(self) -> str:
         """The tool's text report of this fit (for a group of ``by=``: of the whole run)."""
         return self._report
+
+    def predict(self, data: Any = None, at: Any = None, **table_options: Any) -> Any:
+        """The fitted law at a table's rows or at grid points (see :func:`slfit.predict`).
+
+        Parameters
+        ----------
+        data : pandas.DataFrame, dict of array-likes or str, optional
+            Rows to evaluate at; by default the fitted table itself (all its rows that pass
+            ``where``, held-out rows included). The fit's ``col``, ``derive``, ``where`` and
+            ``target`` apply unless given here.
+        at : dict, optional
+            Grid points instead of rows: input name to a value or a list of values.
+        **table_options
+            ``col``, ``derive``, ``where``, ``target``, replacing the fit's.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The law's inputs, ``value`` and (from a table with the target) ``observed``.
+
+        Examples
+        --------
+        >>> r = slfit.fit("chinchilla", df)
+        >>> r.predict(at={"N": 70e9, "D": 1.4e12})
+        >>> r.predict(heldout_df)["value"]
+        """
+        from ._analyses import predict
+
+        if self._law is None:
+            raise ValueError("this result does not know its law (it was not made by slfit.fit)")
+        if at is not None and data is None:
+            return predict(self._law, at, params=self.params)
+        options = {k: v for k, v in self._table_options.items() if k != "by"}
+        options.update(table_options)
+        if data is None:
+            data = self._group_rows()
+        return predict(self._law, at, data=data, params=self.params, **options)
+
+    def _group_rows(self) -> Any:
+        """The fitted table; for a group of ``by=``, only that group's rows."""
+        by = self._table_options.get("by")
+        if self.group is None or by is None:
+            return self._data
+        import pandas as pd
+
+        frame = self._data
+        if isinstance(frame, (str, os.PathLike)):
+            frame = pd.read_csv(frame, float_precision="round_trip")
+        elif not isinstance(frame, pd.DataFrame):
+            frame = pd.DataFrame(dict(frame))
+        column = frame[by]
+        keep = column.astype(str) == str(self.group) if column.dtype == object else (
+            column == self.group)
+        return frame[keep.to_numpy()].reset_index(drop=True)
+
+    def plot(self, title: str = "", axes: Any = None) -> Any:
+        """The figure ``slfit fit --plot`` draws, drawn with matplotlib.
+
+        Panel (a): the target against one input (D where the law has it, else the input with
+        the most distinct values), observed points and the fitted law's curves, one colour per
+        combination of the other inputs, held-out rows marked; panel (b): predicted against
+        observed with the identity line. With ``by=``, the whole run's figure.
+
+        Parameters
+        ----------
+        title : str, optional
+            The figure's title (default: the library's).
+        axes : sequence of matplotlib Axes, optional
+            One per panel, to draw into; by default a new figure.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+
+        Raises
+        ------
+        UsageError
+            A run the library cannot draw (a fit of a format column).
+        """
+        from ._plot import draw
+
+        if self._run is None:
+            raise ValueError("this result has no figure: it was not made by slfit.fit")
+        return draw(self._run.figure(title), axes)
 
     def to_dict(self) -> Dict[str, Any]:
         """The object ``slfit fit --json`` prints for the same inputs (a copy)."""
@@ -164,6 +258,11 @@ class FitResults(list):
     def to_dict(self) -> List[Dict[str, Any]]:
         """The list ``slfit fit --by COLUMN --json`` prints for the same inputs."""
         return [r.to_dict() for r in self]
+
+    def plot(self, title: str = "", axes: Any = None) -> Any:
+        """The run's figure, as ``slfit fit --by COLUMN --plot`` draws it (see
+        :meth:`FitResult.plot`)."""
+        return self[0].plot(title, axes)
 
 
 __all__ = ["Bootstrap", "FitResult", "FitResults"]

@@ -21,6 +21,14 @@ struct Law {
   std::shared_ptr<const LawEntry> entry;
 };
 
+// A fit run held by Python for its figure (FitResult.plot), built once and never changed.
+struct FitRunHandle {
+  std::shared_ptr<const FitRun> run;
+};
+
+// The library's figures as dicts, and the FitRun class (figure.cpp).
+void bind_figures(py::module_& m);
+
 // slfit.UsageError and slfit.DataError (both ValueError), and the translation of slfit::Error
 // into them (errors.cpp).
 void bind_errors(py::module_& m);
@@ -34,12 +42,16 @@ void bind_laws(py::module_& m);
 // holding NaN or an infinity is kept but unusable, as a CSV file's is: a request that reads it is
 // refused with a message naming the column and the first bad index.
 Table table_from_columns(const py::dict& columns, const std::string& name);
+// `base` (derive, where, target) reading `data`: a CSV path (str), or a dict of columns named
+// `name` in messages.
+TableRequest table_request(const py::object& data, const std::string& name, TableRequest base);
 
 // A FitRequest from the tool's long options with '_' for '-', each a str, a number, a bool or a
 // list of str in the tool's spelling (NAME=VALUE); unknown names are refused (options.cpp).
 FitRequest fit_request(const py::dict& options);
 
-// run_fit and friends (runs.cpp).
+// run_fit (runs.cpp); run_predict, run_optimal, run_simulate, run_compare (analyses.cpp).
 void bind_runs(py::module_& m);
+void bind_analyses(py::module_& m);
 
 }  // namespace slfit::python

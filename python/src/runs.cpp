@@ -4,6 +4,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings.hpp"
+#include "interrupt.hpp"
 #include "slfit/runtime/output.hpp"
 
 namespace slfit::python {
@@ -27,32 +28,26 @@ py::dict fit(const Law& law, const py::object& data, const std::string& name,
   FitRequest q = fit_request(options);
   q.entry = law.entry;
   q.law = law.entry->name;
-  if (py::isinstance<py::str>(data)) {
-    q.data.path = data.cast<std::string>();
-  } else {
-    q.data.path = name;
-    q.data.table = std::make_shared<const Table>(table_from_columns(data.cast<py::dict>(), name));
-  }
-  FitRun run;
-  {
-    py::gil_scoped_release release;
-    run = run_fit(q);
-  }
+  q.data = table_request(data, name, q.data);
+  const auto flag = std::make_shared<std::atomic<bool>>(false);
+  q.stop = stop_function(flag);
+  const auto run = std::make_shared<const FitRun>(interruptible(flag, [&q] { return run_fit(q); }));
   py::dict out;
-  out["json"] = to_json(run);
-  out["report"] = report(run);
-  out["warnings"] = run.warnings();
-  out["failed"] = run.failed();
-  if (run.bootstrap) {
+  out["json"] = to_json(*run);
+  out["report"] = report(*run);
+  out["warnings"] = run->warnings();
+  out["failed"] = run->failed();
+  out["run"] = FitRunHandle{run};
+  if (run->bootstrap) {
     std::vector<std::string> names;
-    for (const auto& p : run.bootstrap->parameters) names.push_back(p.name);
+    for (const auto& p : run->bootstrap->parameters) names.push_back(p.name);
     out["bootstrap_names"] = names;
-    out["bootstrap_samples"] = samples_array(run.bootstrap->samples, names.size());
+    out["bootstrap_samples"] = samples_array(run->bootstrap->samples, names.size());
     std::vector<std::string> derived;
-    for (const auto& d : run.bootstrap->derived) derived.push_back(d.name);
+    for (const auto& d : run->bootstrap->derived) derived.push_back(d.name);
     out["bootstrap_derived_names"] = derived;
     out["bootstrap_derived_samples"] =
-        samples_array(run.bootstrap->derived_samples, derived.size());
+        samples_array(run->bootstrap->derived_samples, derived.size());
   }
   return out;
 }

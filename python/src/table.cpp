@@ -17,20 +17,24 @@ void add_numeric(Table& table, const std::string& name, const py::array_t<double
     throw DataError("column '" + name + "' of " + table.label() + ": expected a 1-D array, got " +
                     std::to_string(values.ndim()) + " dimensions");
   }
-  const auto v = values.unchecked<1>();
-  Array column(v.shape(0));
-  py::ssize_t bad = -1;
-  for (py::ssize_t i = 0; i < v.shape(0); ++i) {
-    column(i) = v(i);
-    if (bad < 0 && !std::isfinite(v(i))) bad = i;
-  }
-  if (bad < 0) {
-    table.add_column(name, std::move(column));
+  // The one copy a column makes: into the table's own storage, which later copies of the table
+  // share. A contiguous column goes in one block.
+  Array column(values.shape(0));
+  if (values.strides(0) == static_cast<py::ssize_t>(sizeof(double))) {
+    column = Eigen::Map<const Array>(values.data(), values.shape(0));
   } else {
-    table.add_unusable_column(name, column.size(),
-                              "column '" + name + "' of " + table.label() +
-                                  ": NaN or infinite value at index " + std::to_string(bad));
+    const auto v = values.unchecked<1>();
+    for (py::ssize_t i = 0; i < v.shape(0); ++i) column(i) = v(i);
   }
+  if (column.isFinite().all()) {
+    table.add_column(name, std::move(column));
+    return;
+  }
+  Eigen::Index bad = 0;
+  while (std::isfinite(column(bad))) ++bad;
+  table.add_unusable_column(name, column.size(),
+                            "column '" + name + "' of " + table.label() +
+                                ": NaN or infinite value at index " + std::to_string(bad));
 }
 
 }  // namespace
@@ -52,6 +56,16 @@ Table table_from_columns(const py::dict& columns, const std::string& name) {
     }
   }
   return table;
+}
+
+TableRequest table_request(const py::object& data, const std::string& name, TableRequest base) {
+  if (py::isinstance<py::str>(data)) {
+    base.path = data.cast<std::string>();
+  } else {
+    base.path = name;
+    base.table = std::make_shared<const Table>(table_from_columns(data.cast<py::dict>(), name));
+  }
+  return base;
 }
 
 }  // namespace slfit::python

@@ -132,6 +132,51 @@ TEST_CASE("runtime: the tool's default fit is the library's default fit", "[runt
 }
 #endif
 
+TEST_CASE("runtime: parameter values in memory instead of a preset or a file", "[runtime]") {
+  const auto truth = slfit::preset_values<Chinchilla>("hoffmann2022");
+  slfit::PredictRequest q;
+  q.law = "chinchilla";
+  q.at = {"N=1e9,1e10", "D=2e10"};
+  q.parameters = {
+      {"E", truth[0]}, {"A", truth[1]}, {"B", truth[2]}, {"alpha", truth[3]}, {"beta", truth[4]}};
+  const slfit::PredictRun run = slfit::run_predict(q);
+  q.parameters.clear();
+  q.preset = "hoffmann2022";
+  CHECK((run.values == slfit::run_predict(q).values).all());
+
+  q.parameters = {{"E", 1.69}};
+  CHECK_THROWS_WITH(slfit::run_predict(q),
+                    "give exactly one of option 'preset', option "
+                    "'params' and option 'parameters'");
+  q.preset.clear();
+  CHECK_THROWS_WITH(slfit::run_predict(q),
+                    "option 'parameters' does not give 'A' of law 'chinchilla'");
+  q.parameters = {{"E", std::nan("")}};
+  CHECK_THROWS_WITH(slfit::run_predict(q), "option 'parameters': 'E' is not a finite number");
+  q.parameters = {{"gamma", 1.0}};
+  CHECK_THROWS_WITH(slfit::run_predict(q), Catch::Contains("'gamma'"));
+
+  // The same values reach optimal and simulate; an in-memory law stands for the name.
+  slfit::OptimalRequest o;
+  o.entry = std::shared_ptr<const slfit::LawEntry>(&slfit::find_law("chinchilla"),
+                                                   [](const slfit::LawEntry*) {});
+  o.quantity = "allocation";
+  o.at = {"C=1e21"};
+  o.parameters = {
+      {"E", truth[0]}, {"A", truth[1]}, {"B", truth[2]}, {"alpha", truth[3]}, {"beta", truth[4]}};
+  const auto from_values = slfit::run_optimal(o);
+  o.parameters.clear();
+  o.preset = "hoffmann2022";
+  CHECK(from_values.rows == slfit::run_optimal(o).rows);
+  CHECK(from_values.summary == slfit::run_optimal(o).summary);
+
+  slfit::SimulateRequest sim;
+  sim.entry = o.entry;
+  sim.at = {"N=1e9", "D=2e10"};
+  sim.parameters = {{"E", 2.0}, {"A", 0.0}, {"B", 0.0}, {"alpha", 0.3}, {"beta", 0.3}};
+  CHECK(slfit::run_simulate(sim).column("loss")(0) == 2.0);
+}
+
 TEST_CASE("runtime: predict at the rows of a table", "[runtime]") {
   const std::string path = simulated_csv("rows.csv");
   const slfit::Table t = slfit::read_csv(path);

@@ -1,6 +1,7 @@
 // Tests of slfit::bootstrap: what it reports, that the seed alone decides the result, that a group
 // bootstrap sees correlation within groups that a row bootstrap misses, and bad input.
 #include <Eigen/Core>
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -188,6 +189,32 @@ TEST_CASE("bootstrap: the progress callback counts every resample once, in order
   REQUIRE(seen.size() == 25);
   for (std::size_t i = 0; i < seen.size(); ++i) CHECK(seen[i] == static_cast<int>(i) + 1);
   CHECK(total == 25);
+}
+
+TEST_CASE("bootstrap: a stop request ends it between resamples with Interrupted",
+          "[uncertainty][bootstrap]") {
+  const Table t = simulated(6, 4);
+  for (const int threads : {1, 2}) {
+    BootstrapOptions b;
+    b.resamples = 1000;
+    b.threads = threads;
+    std::atomic<int> done{0};
+    b.progress = [&](int d, int) { done = d; };
+    b.stop = [&] { return done.load() >= 10; };  // as after Ctrl-C
+    CHECK_THROWS_MATCHES(
+        slfit::bootstrap<Chinchilla>(t, fast_options(), b), slfit::Interrupted,
+        Catch::Matchers::Predicate<slfit::Interrupted>([](const slfit::Interrupted& e) {
+          return std::string(e.what()).find("the bootstrap was stopped after ") == 0 &&
+                 std::string(e.what()).find(" of 1000 resamples") != std::string::npos;
+        }));
+    // Resamples under way finish; no new one starts (one per thread at most after the 10th).
+    CHECK(done.load() >= 10);
+    CHECK(done.load() <= 10 + threads);
+  }
+  BootstrapOptions never;
+  never.resamples = 20;
+  never.stop = [] { return false; };
+  CHECK(slfit::bootstrap<Chinchilla>(t, fast_options(), never).samples.size() == 20);
 }
 
 TEST_CASE("bootstrap: whole groups see the correlation within runs that rows miss",

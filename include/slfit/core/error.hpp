@@ -38,4 +38,10 @@ class UsageError : public Error {
   using Error::Error;
 };
 
+// A long computation stopped on request (BootstrapOptions::stop) before it finished.
+class Interrupted : public Error {
+ public:
+  using Error::Error;
+};
+
 }  // namespace slfit

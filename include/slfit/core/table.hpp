@@ -22,6 +22,7 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <charconv>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -68,7 +69,7 @@ class Table {
   void add_column(std::string name, Array values) {
     check_new(name, values.size());
     if (columns_.empty()) rows_ = values.size();
-    columns_.push_back(Column{std::move(name), std::move(values), std::nullopt, std::nullopt});
+    columns_.push_back(Column{std::move(name), share(std::move(values)), std::nullopt, nullptr});
   }
 
   // Adds a column whose values cannot be used; `problem` is the message thrown on use.
@@ -76,7 +77,7 @@ class Table {
     check_new(name, rows);
     if (columns_.empty()) rows_ = rows;
     columns_.push_back(
-        Column{std::move(name), Array::Constant(rows, 0.0), std::move(problem), std::nullopt});
+        Column{std::move(name), share(Array::Constant(rows, 0.0)), std::move(problem), nullptr});
   }
 
   // Adds a column of text cells. Its numeric values are unusable: column() throws `problem`, or,
@@ -89,15 +90,16 @@ class Table {
       problem = "column '" + name + "' of " + label() + " holds text, not numbers";
     }
     if (columns_.empty()) rows_ = rows;
-    columns_.push_back(
-        Column{std::move(name), Array::Constant(rows, 0.0), std::move(problem), std::move(cells)});
+    columns_.push_back(Column{std::move(name), share(Array::Constant(rows, 0.0)),
+                              std::move(problem),
+                              std::make_shared<const std::vector<std::string>>(std::move(cells))});
   }
 
   // Replaces a column's values (same length) or adds the column if it is new.
   void set_column(const std::string& name, Array values) {
     if (Column* c = find_mutable(name)) {
       if (values.size() != rows_) throw DataError(size_message(name, values.size()));
-      c->values = std::move(values);
+      c->values = share(std::move(values));
       c->problem.reset();
       c->texts.reset();  // the cells would no longer match the values
       return;
@@ -110,13 +112,13 @@ class Table {
     const Column* c = find(name);
     if (c == nullptr) throw DataError(missing_message(name));
     if (c->problem) throw DataError(*c->problem);
-    return c->values;
+    return *c->values;
   }
 
   // True if the column exists and kept its cells as text (it is not fully numeric).
   bool has_text(std::string_view name) const {
     const Column* c = find(name);
-    return c != nullptr && c->texts.has_value();
+    return c != nullptr && c->texts != nullptr;
   }
 
   // The cells of a text column; throws DataError when the column is missing or fully numeric
@@ -167,14 +169,16 @@ class Table {
     out.rows_ = static_cast<Eigen::Index>(idx.size());
     for (const auto& c : columns_) {
       Array v(out.rows_);
-      for (Eigen::Index k = 0; k < out.rows_; ++k) v(k) = c.values(idx[static_cast<size_t>(k)]);
-      std::optional<std::vector<std::string>> texts;
+      const Array& from = *c.values;
+      for (Eigen::Index k = 0; k < out.rows_; ++k) v(k) = from(idx[static_cast<size_t>(k)]);
+      std::shared_ptr<const std::vector<std::string>> texts;
       if (c.texts) {
-        texts.emplace();
-        texts->reserve(idx.size());
-        for (Eigen::Index i : idx) texts->push_back((*c.texts)[static_cast<size_t>(i)]);
+        std::vector<std::string> cells;
+        cells.reserve(idx.size());
+        for (Eigen::Index i : idx) cells.push_back((*c.texts)[static_cast<size_t>(i)]);
+        texts = std::make_shared<const std::vector<std::string>>(std::move(cells));
       }
-      out.columns_.push_back(Column{c.name, std::move(v), c.problem, std::move(texts)});
+      out.columns_.push_back(Column{c.name, share(std::move(v)), c.problem, std::move(texts)});
     }
     return out;
   }
@@ -183,12 +187,19 @@ class Table {
   std::string label() const { return source_.empty() ? "the table" : "table '" + source_ + "'"; }
 
  private:
+  // Values and cells are shared, never changed in place (set_column replaces them): a copy of a
+  // table, such as the one a request makes of a table held in memory before deriving columns,
+  // copies no column.
   struct Column {
     std::string name;
-    Array values;
+    std::shared_ptr<const Array> values;
     std::optional<std::string> problem;
-    std::optional<std::vector<std::string>> texts;  // only for columns that are not numeric
+    std::shared_ptr<const std::vector<std::string>> texts;  // only for non-numeric columns
   };
+
+  static std::shared_ptr<const Array> share(Array values) {
+    return std::make_shared<const Array>(std::move(values));
+  }
 
   const Column* find(std::string_view name) const {
     auto it = std::find_if(columns_.begin(), columns_.end(),

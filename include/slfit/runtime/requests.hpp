@@ -78,10 +78,15 @@ struct LoadedTable {
 LoadedTable load_table(const TableRequest& request);
 LoadedTable prepare_table(Table table, const TableRequest& request);
 
-// Parameter values: a preset of the law or a parameter file (a `fit --json` output, or a plain
-// JSON object of name -> value); exactly one of the two. Every parameter must be given.
+// Parameter values held in memory (the Python package's FitResult.params): name -> value.
+using ParameterValues = std::map<std::string, double, std::less<>>;
+
+// Parameter values: a preset of the law, a parameter file (a `fit --json` output, or a plain
+// JSON object of name -> value) or values in memory (option 'parameters'); exactly one of them.
+// Every parameter must be given, and only the law's.
 std::vector<double> chosen_parameters(const LawEntry& law, const std::string& preset,
-                                      const std::string& params_path);
+                                      const std::string& params_path,
+                                      const ParameterValues& values = {});
 
 // A grid of points: "NAME=V1,V2,..." items, several giving every combination. `format=E4M3`
 // sets E and M where `allowed` has both; a law's named values (B=channel) are understood.
@@ -113,6 +118,7 @@ struct FitRequest {
   std::vector<std::string> predict_at;     // prediction intervals at these points (grid items)
   std::string holdout;                     // fit on the other rows, report the error on these
   std::function<void(int, int)> progress;  // of the bootstrap
+  std::function<bool()> stop;              // of the bootstrap (BootstrapOptions::stop)
 };
 
 struct FitRun {
@@ -143,10 +149,15 @@ struct PredictRequest {
   std::vector<std::string> at;       // a grid of points ...
   std::optional<TableRequest> data;  // ... or the rows of a table
   std::map<std::string, std::string, std::less<>> columns;  // with data: input -> header
+  // A law in memory, used instead of resolving `law` (as FitRequest::entry), and parameter values
+  // in memory instead of a preset or a file.
+  std::shared_ptr<const LawEntry> entry;
+  ParameterValues parameters;
 };
 
 struct PredictRun {
   const LawEntry* law = nullptr;
+  std::shared_ptr<const LawEntry> entry;  // keeps an in-memory law alive
   std::string preset, params_path;
   std::vector<double> parameters;
   Table inputs;                   // one row per point, the law's inputs
@@ -160,10 +171,13 @@ PredictRun run_predict(const PredictRequest& request);
 struct OptimalRequest {
   std::string law, preset, params, quantity;
   std::vector<std::string> at;
+  std::shared_ptr<const LawEntry> entry;  // as PredictRequest's
+  ParameterValues parameters;
 };
 
 struct OptimalRun {
   const LawEntry* law = nullptr;
+  std::shared_ptr<const LawEntry> entry;  // keeps an in-memory law alive
   const Analysis* analysis = nullptr;
   std::string preset, params_path;
   std::vector<double> parameters;
@@ -180,6 +194,8 @@ Table analysis_grid(const std::vector<std::string>& items, const LawEntry& law,
 struct CompareRequest {
   std::vector<std::string> laws;  // at least two
   FitRequest fit;                 // data and options shared by every law (fit.law unused)
+  // Laws in memory, used instead of `laws` when given (the Python package's Law objects).
+  std::vector<std::shared_ptr<const LawEntry>> entries;
 };
 
 Comparison run_compare(const CompareRequest& request);
@@ -191,6 +207,8 @@ struct SimulateRequest {
   std::string noise_kind = "additive";  // or multiplicative
   std::uint64_t seed = 0;
   std::string target = "loss";
+  std::shared_ptr<const LawEntry> entry;  // as PredictRequest's
+  ParameterValues parameters;
 };
 
 Table run_simulate(const SimulateRequest& request);

@@ -215,7 +215,12 @@ BootstrapResult bootstrap(const L& law, const Table& table, const FitOptions& op
   std::vector<char> failed(count, 0), short_of(count, 0);
   std::mutex progress_mutex;
   int done = 0;
+  std::atomic<bool> stopped{false};
   detail::parallel_for(count, detail::thread_count(bo.threads, count), [&](std::size_t b) {
+    if (stopped.load() || (bo.stop && bo.stop())) {
+      stopped.store(true);
+      return;
+    }
     detail::Rng rng = detail::resample_rng(bo.seed, b);
     std::vector<int> counts(static_cast<std::size_t>(data.rows()), 0);
     for (std::size_t g = 0; g < groups.size(); ++g)
@@ -242,11 +247,14 @@ BootstrapResult bootstrap(const L& law, const Table& table, const FitOptions& op
         }
       }
     }
-    if (bo.progress) {
-      const std::lock_guard<std::mutex> lock(progress_mutex);
-      bo.progress(++done, bo.resamples);
-    }
+    const std::lock_guard<std::mutex> lock(progress_mutex);
+    ++done;
+    if (bo.progress) bo.progress(done, bo.resamples);
   });
+  if (stopped.load()) {
+    throw Interrupted("the bootstrap was stopped after " + std::to_string(done) + " of " +
+                      std::to_string(count) + " resamples");
+  }
   for (std::size_t b = 0; b < count; ++b) {
     out.failed += failed[b];
     out.not_converged += short_of[b];

@@ -30,6 +30,10 @@ struct BootstrapOptions {
   // Called after each resample with the count done so far, from worker threads but one call at a
   // time and with `done` strictly increasing.
   std::function<void(int done, int total)> progress;
+  // Asked before each resample, from worker threads at once (so it must be safe to call
+  // concurrently, e.g. an atomic read): true stops the bootstrap, which then throws Interrupted
+  // once the resamples under way have finished (the Python package's Ctrl-C).
+  std::function<bool()> stop;
   double disagreement = 3.0;  // warn when bootstrap / covariance SE leaves [1/x, x]
 };
 

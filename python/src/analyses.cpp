@@ -1,0 +1,144 @@
+// predict, optimal, simulate and compare: one request each, as the tool's commands make them,
+// with the law and its parameters given from Python (a name, a law file or a Law; a preset, a
+// parameter file or values in memory).
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+#include "bindings.hpp"
+#include "interrupt.hpp"
+#include "slfit/runtime/output.hpp"
+
+namespace slfit::python {
+
+namespace {
+
+// Where the parameters come from: exactly one of these (the run-time layer checks).
+struct ParameterSource {
+  std::string preset, params;
+  ParameterValues values;
+};
+
+ParameterSource parameter_source(const std::string& preset, const std::string& params,
+                                 const std::map<std::string, double>& values) {
+  return {preset, params, ParameterValues(values.begin(), values.end())};
+}
+
+py::array_t<double> array(const Array& values) {
+  return py::array_t<double>(values.size(), values.data());
+}
+
+// A table's columns, in its order, as float64 arrays.
+py::dict columns(const Table& table) {
+  py::dict out;
+  for (const auto& name : table.names()) out[py::str(name)] = array(table.column(name));
+  return out;
+}
+
+py::dict predict(const Law& law, const std::string& preset, const std::string& params,
+                 const std::map<std::string, double>& values, const std::vector<std::string>& at,
+                 const py::object& data, const std::string& name, const py::dict& options) {
+  const ParameterSource source = parameter_source(preset, params, values);
+  PredictRequest q;
+  q.entry = law.entry;
+  q.law = law.entry->name;
+  q.preset = source.preset;
+  q.params = source.params;
+  q.parameters = source.values;
+  q.at = at;
+  if (!data.is_none()) {
+    const FitRequest table = fit_request(options);  // col, derive, where, target only
+    q.data = table_request(data, name, table.data);
+    q.columns = table.columns;
+  } else if (!options.empty()) {
+    throw UsageError("option 'col', 'derive', 'where' and 'target' go with option 'data'");
+  }
+  PredictRun run;
+  {
+    py::gil_scoped_release release;
+    run = run_predict(q);
+  }
+  py::dict out = columns(run.inputs);
+  out["value"] = array(run.values);
+  if (run.observed) out["observed"] = array(*run.observed);
+  return out;
+}
+
+std::string optimal(const Law& law, const std::string& quantity, const std::string& preset,
+                    const std::string& params, const std::map<std::string, double>& values,
+                    const std::vector<std::string>& at) {
+  const ParameterSource source = parameter_source(preset, params, values);
+  OptimalRequest q;
+  q.entry = law.entry;
+  q.law = law.entry->name;
+  q.quantity = quantity;
+  q.preset = source.preset;
+  q.params = source.params;
+  q.parameters = source.values;
+  q.at = at;
+  py::gil_scoped_release release;
+  return to_json(run_optimal(q));
+}
+
+py::dict simulate(const Law& law, const std::string& preset, const std::string& params,
+                  const std::map<std::string, double>& values, const std::vector<std::string>& at,
+                  double noise, const std::string& noise_kind, long long seed,
+                  const std::string& target) {
+  if (seed < 0) throw UsageError("option 'seed' takes a nonnegative int");
+  const ParameterSource source = parameter_source(preset, params, values);
+  SimulateRequest q;
+  q.entry = law.entry;
+  q.law = law.entry->name;
+  q.preset = source.preset;
+  q.params = source.params;
+  q.parameters = source.values;
+  q.at = at;
+  q.noise = noise;
+  q.noise_kind = noise_kind;
+  q.seed = static_cast<std::uint64_t>(seed);
+  q.target = target;
+  Table t;
+  {
+    py::gil_scoped_release release;
+    t = run_simulate(q);
+  }
+  return columns(t);
+}
+
+py::dict compare(const std::vector<Law>& laws, const py::object& data, const std::string& name,
+                 const py::dict& options) {
+  CompareRequest q;
+  q.fit = fit_request(options);
+  q.fit.data = table_request(data, name, q.fit.data);
+  for (const auto& law : laws) {
+    q.laws.push_back(law.entry->name);
+    q.entries.push_back(law.entry);
+  }
+  const auto flag = std::make_shared<std::atomic<bool>>(false);
+  const Comparison c = interruptible(flag, [&q] { return run_compare(q); });
+  py::dict out;
+  out["json"] = to_json(c);
+  out["report"] = report(c);
+  return out;
+}
+
+}  // namespace
+
+void bind_analyses(py::module_& m) {
+  m.def("predict", &predict, py::arg("law"), py::arg("preset"), py::arg("params"),
+        py::arg("parameters"), py::arg("at"), py::arg("data"), py::arg("name"), py::arg("options"),
+        "The law at grid points (`at`, the tool's NAME=V1,V2 items) or at a table's rows "
+        "(`data` with `options` col, derive, where, target): a dict of the law's inputs, "
+        "`value` and, from a table with the target, `observed`, as float64 arrays.");
+  m.def("optimal", &optimal, py::arg("law"), py::arg("quantity"), py::arg("preset"),
+        py::arg("params"), py::arg("parameters"), py::arg("at"),
+        "An analysis of the law at grid points: the JSON `slfit optimal --json` prints.");
+  m.def("simulate", &simulate, py::arg("law"), py::arg("preset"), py::arg("params"),
+        py::arg("parameters"), py::arg("at"), py::arg("noise"), py::arg("noise_kind"),
+        py::arg("seed"), py::arg("target"),
+        "The law on a grid with seeded noise: a dict of the table's float64 columns.");
+  m.def("compare", &compare, py::arg("laws"), py::arg("data"), py::arg("name"), py::arg("options"),
+        "Fits every law to the same rows and ranks them: the JSON `slfit compare --json` "
+        "prints and the text report.");
+}
+
+}  // namespace slfit::python
