@@ -274,6 +274,52 @@ else
   echo "SKIP: $epoch not found; real-data CLI check skipped"
 fi
 
+# --- isoflop: Approach 2 ------------------------------------------------------------------------
+# A centred IsoFLOP design simulated from Hoffmann et al.'s law (a = 0.4516, b = 0.5484).
+python3 - <<'PY'
+import math
+E, A, B, al, be = 1.69, 406.4, 410.7, 0.34, 0.28
+G = (al * A / (be * B)) ** (1 / (al + be))
+with open("iso.csv", "w") as f:
+    f.write("budget,params,loss,lab\n")
+    for c in (1e18, 1e19, 1e20, 1e21):
+        centre = math.log10(G * (c / 6) ** (be / (al + be)))
+        for i in range(7):
+            n = 10 ** (centre - 0.6 + 0.2 * i)
+            d = c / (6 * n)
+            f.write(f"{c!r},{n!r},{E + A / n**al + B / d**be!r},{'x' if c < 1e20 else 'y'}\n")
+PY
+"$slfit" isoflop --data iso.csv --col C=budget --col N=params --at C=1e24 --json >iso.json \
+  && ok || bad "isoflop"
+check_json iso.json "abs(j['N']['exponent'] - 0.28/0.62) < 0.01 and abs(j['N']['exponent'] + j['D']['exponent'] - 1) < 1e-9 and j['budgets_used'] == 4 and all(b['used'] and b['reason'] is None for b in j['budgets']) and j['rows'][0]['C'] == 1e24 and j['warnings'] == []"
+"$slfit" isoflop --data iso.csv --col C=budget --col N=params --bootstrap 50 --seed 3 --json >iso_b.json \
+  && ok || bad "isoflop --bootstrap"
+check_json iso_b.json "j['resamples'] == 50 and j['N']['ci95']['exponent'][0] <= j['N']['exponent'] <= j['N']['ci95']['exponent'][1]"
+"$slfit" isoflop --data iso.csv --col C=budget --col N=params --by lab --json >iso_by.json \
+  && ok || bad "isoflop --by"
+check_json iso_by.json "[g['group'] for g in j] == ['x', 'y'] and all(g['budgets_used'] == 2 for g in j)"
+"$slfit" isoflop --data iso.csv --col C=budget --col N=params --csv >iso.csv.out && ok || bad "isoflop --csv"
+python3 -c "
+import csv; r = list(csv.DictReader(open('iso.csv.out')))
+assert list(r[0]) == 'C,points,N,D,loss,offset,used,reason'.split(',') and len(r) == 4
+assert all(x['used'] == 'true' and x['reason'] == '' for x in r)" && ok || bad "isoflop --csv table"
+"$slfit" isoflop --data iso.csv --col C=budget --col N=params --plot iso.svg >/dev/null \
+  && [ -s iso.svg ] && ok || bad "isoflop --plot"
+"$slfit" isoflop --data iso.csv --col C=budget --col N=params --where 'budget != 1e20 || params < 4e8' \
+  >iso_few.txt 2>&1; grep -q "too few runs" iso_few.txt && ok || bad "isoflop: too few runs not reported"
+expect_error 1 "fewer than two budgets give a usable minimum (1 of 1" -- isoflop --data iso.csv --col C=budget --col N=params --where 'budget == 1e18'
+expect_error 1 "has no column 'N' or 'D'" -- isoflop --data iso.csv --col C=budget
+expect_error 2 "isoflop reads C, N, D and target, not 'X'" -- isoflop --data iso.csv --col X=budget
+llama="$data/llama3-isoflops/isoflops_points.csv"
+if [ -f "$llama" ]; then
+  # The Llama 3 report's D_opt = 0.29 C^0.53 and 16.55T tokens at 3.8e25 FLOPs (Sec. 3.2.1).
+  "$slfit" isoflop --data "$llama" --col C=compute_budget --col D=training_tokens \
+    --target validation_loss --at C=3.8e25 --json >llama.json && ok || bad "isoflop llama 3"
+  check_json llama.json "round(j['D']['exponent'], 2) in (0.53, 0.54) and abs(j['D']['coefficient'] - 0.29) < 0.01 and abs(j['rows'][0]['D'] / 16.55e12 - 1) < 0.05"
+else
+  echo "SKIP: $llama not found; isoflop real-data check skipped"
+fi
+
 # --- bad input: one line on stderr, exit 1 for data, 2 for usage ------------------------------------
 printf 'N,D,loss\n1e8,1e9,3.1\n2e8,1e9,3.0\n' >short.csv
 printf '' >empty.csv

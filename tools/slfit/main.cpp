@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
   const std::vector<Command> commands = {add_laws_command(app),    add_fit_command(app),
                                          add_compare_command(app), add_predict_command(app),
                                          add_optimal_command(app), add_simulate_command(app),
-                                         add_demo_command(app)};
+                                         add_isoflop_command(app), add_demo_command(app)};
 
   if (const std::string bad = check_arguments(app, argc, argv); !bad.empty()) return fail(2, bad);
   try {

@@ -67,4 +67,18 @@ class Rng {
   double spare_ = 0.0;
 };
 
+// SplitMix64's finalizer: decorrelates the streams of neighbouring resample indices.
+inline std::uint64_t stream_mix(std::uint64_t x) {
+  std::uint64_t z = x + 0x9e3779b97f4a7c15ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+// The generator of resample `index` of a bootstrap seeded with `seed`: each resample draws from
+// its own stream, so results do not depend on the order or the thread resamples run on.
+inline Rng resample_rng(std::uint64_t seed, std::uint64_t index) {
+  return Rng(seed ^ stream_mix(index));
+}
+
 }  // namespace slfit::detail

@@ -57,6 +57,11 @@ Figure figure(const PredictRun& run, const std::string& title = "");
 // optimal: the analysis' plotted outputs against the swept input.
 Figure figure(const OptimalRun& run, const std::string& title = "");
 
+// isoflop: (a) the loss against N at each budget with its parabola and minimum, budgets left out
+// drawn open; (b) the budgets' N_opt and D_opt against C with the fitted power laws (with `by`:
+// the first group).
+Figure figure(const IsoflopRun& run, const std::string& title = "");
+
 // A number for a legend or a report: 7e9 -> "7B" for counts (N, D, tokens), else compact %g.
 std::string short_number(const std::string& name, double v);
 

@@ -33,6 +33,10 @@ std::string report(const Comparison& c);
 std::string to_json(const Comparison& c);
 std::string to_csv(const Comparison& c);
 
+std::string report(const IsoflopRun& run);
+std::string to_json(const IsoflopRun& run);
+std::string to_csv(const IsoflopRun& run);  // the budgets, one row each
+
 // One fit as the object `fit --json` prints.
 std::string fit_json(const FitResult& r);
 // A table as CSV: a header row, then numbers at full precision (simulate's output).

@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "slfit/analysis/isoflop.hpp"
 #include "slfit/core/table.hpp"
 #include "slfit/fit/by_group.hpp"
 #include "slfit/fit/compression_fit.hpp"
@@ -212,6 +213,33 @@ struct SimulateRequest {
 };
 
 Table run_simulate(const SimulateRequest& request);
+
+// IsoFLOP profiles (analysis/isoflop.hpp) of a table of runs: a compute column C and one of N or
+// D (the other is C / (6 x)), or both.
+struct IsoflopRequest {
+  TableRequest data;  // target: the loss
+  // C, N, D (or "target") -> header; unmapped, the columns named C, N and D are used.
+  std::map<std::string, std::string, std::less<>> columns;
+  std::string by;               // one profile per value of this column (text or numbers)
+  IsoflopOptions options;       // min_points, off_centre, bootstrap, seed
+  std::vector<std::string> at;  // "C=V1,V2": N_opt and D_opt there
+};
+
+struct IsoflopGroup {
+  std::string group;  // the `by` value ("" without `by`)
+  IsoflopResult result;
+  std::vector<IsoflopPoint> rows;  // at the request's `at` budgets
+};
+
+struct IsoflopRun {
+  std::string source;
+  LoadedTable data;
+  IsoflopRequest request;
+  std::string N_from, D_from;        // the columns read, or "C/(6*D)" and "C/(6*N)" where derived
+  std::vector<IsoflopGroup> groups;  // one without `by`
+};
+
+IsoflopRun run_isoflop(const IsoflopRequest& request);
 
 // A whole-string finite double; `what` names the field for the message.
 double parse_number(std::string_view text, const std::string& what);

@@ -46,18 +46,6 @@ namespace slfit {
 
 namespace detail {
 
-// SplitMix64's finalizer: decorrelates the streams of neighbouring resample indices.
-inline std::uint64_t stream_mix(std::uint64_t x) {
-  std::uint64_t z = x + 0x9e3779b97f4a7c15ULL;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-  return z ^ (z >> 31);
-}
-
-inline Rng resample_rng(std::uint64_t seed, std::uint64_t index) {
-  return Rng(seed ^ stream_mix(index));
-}
-
 // Row lists of each group, groups in order of first appearance. A text column groups by its
 // cells, a numeric one by value.
 inline std::vector<std::vector<Eigen::Index>> group_rows(const Table& t, const std::string& col) {
