@@ -13,6 +13,7 @@ tool makes): it knows no law by name, and ``FitResult.to_dict()`` is the object 
 See ``docs/python.md``.
 """
 
+from . import _shelf  # noqa: F401 (first: the installed shelf, before any law is read)
 from ._errors import DataError, UsageError
 from ._fit import fit
 from ._laws import Law, law, laws

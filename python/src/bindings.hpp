@@ -42,4 +42,7 @@ FitRequest fit_request(const py::dict& options);
 // run_fit and friends (runs.cpp).
 void bind_runs(py::module_& m);
 
+// add_law_shelf and law_shelf, for the shelf a pip-installed package ships (shelf.cpp).
+void bind_shelf(py::module_& m);
+
 }  // namespace slfit::python

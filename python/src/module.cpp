@@ -6,4 +6,5 @@ PYBIND11_MODULE(_slfit, m) {
   slfit::python::bind_errors(m);
   slfit::python::bind_laws(m);
   slfit::python::bind_runs(m);
+  slfit::python::bind_shelf(m);
 }
