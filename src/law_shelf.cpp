@@ -24,6 +24,17 @@ FileLaws& file_laws() {
   return f;
 }
 
+// The folders given to add_law_shelf, in order.
+struct AddedShelves {
+  std::mutex mutex;
+  std::vector<std::string> folders;
+};
+
+AddedShelves& added_shelves() {
+  static AddedShelves a;
+  return a;
+}
+
 // The key of a path: its canonical form where the file exists, so that "./a.json" and "a.json"
 // are one law.
 std::string path_key(const std::string& path) {
@@ -75,6 +86,11 @@ std::vector<std::string> law_shelf() {
       rest.remove_prefix(colon + 1);
     }
   }
+  {
+    AddedShelves& a = added_shelves();
+    const std::lock_guard lock(a.mutex);
+    candidates.insert(candidates.end(), a.folders.begin(), a.folders.end());
+  }
 #ifdef SLFIT_SOURCE_SHELF
   candidates.emplace_back(SLFIT_SOURCE_SHELF);
 #endif
@@ -87,6 +103,12 @@ std::vector<std::string> law_shelf() {
     if (std::filesystem::is_directory(c, ec)) out.push_back(c);
   }
   return out;
+}
+
+void add_law_shelf(const std::string& folder) {
+  AddedShelves& a = added_shelves();
+  const std::lock_guard lock(a.mutex);
+  a.folders.push_back(folder);
 }
 
 namespace detail {

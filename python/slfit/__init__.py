@@ -18,6 +18,7 @@ Functions: :func:`fit`, :func:`predict`, :func:`optimal`, :func:`simulate`, :fun
 Ctrl-C stops a long bootstrap and raises KeyboardInterrupt. See ``docs/python.md``.
 """
 
+from . import _shelf  # noqa: F401 (first: the installed shelf, before any law is read)
 from ._analyses import compare, optimal, predict, simulate
 from ._errors import DataError, UsageError
 from ._fit import fit

@@ -54,4 +54,7 @@ FitRequest fit_request(const py::dict& options);
 void bind_runs(py::module_& m);
 void bind_analyses(py::module_& m);
 
+// add_law_shelf and law_shelf, for the shelf a pip-installed package ships (shelf.cpp).
+void bind_shelf(py::module_& m);
+
 }  // namespace slfit::python

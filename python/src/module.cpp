@@ -8,4 +8,5 @@ PYBIND11_MODULE(_slfit, m) {
   slfit::python::bind_runs(m);
   slfit::python::bind_analyses(m);
   slfit::python::bind_figures(m);
+  slfit::python::bind_shelf(m);
 }

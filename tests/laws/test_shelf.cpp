@@ -16,6 +16,7 @@
 #include <ceres/jet.h>
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -632,4 +633,20 @@ TEST_CASE("shelf: chinchilla-formula runs Hoffmann et al.'s procedure as the com
   CHECK(f.value("E") == Approx(1.81722).epsilon(0.005));
   CHECK(f.value("alpha") == Approx(0.347311).epsilon(0.005));
   CHECK(f.value("beta") == Approx(0.367173).epsilon(0.005));
+}
+
+TEST_CASE("shelf: add_law_shelf adds a folder before the source tree's", "[shelf]") {
+  // The Python package adds the law files it ships this way (python/slfit/_shelf.py).
+  const std::filesystem::path dir = std::filesystem::path(SLFIT_TEST_TMP) / "added_shelf";
+  std::filesystem::create_directories(dir);
+  const std::vector<std::string> before = slfit::law_shelf();
+  slfit::add_law_shelf((dir / "absent").string());  // only folders that exist are searched
+  slfit::add_law_shelf(dir.string());
+  const std::vector<std::string> after = slfit::law_shelf();
+  REQUIRE(after.size() == before.size() + 1);
+  const auto added = std::find(after.begin(), after.end(), dir.string());
+  REQUIRE(added != after.end());
+  const std::string source = std::filesystem::path(shelf_path("")).parent_path().string();
+  CHECK(std::find(after.begin(), added, source) == added);
+  CHECK(std::find(added, after.end(), source) != after.end());
 }

@@ -4,7 +4,8 @@
 // for a compiled law, through the fitter slfit::runtime compiles once for each parameter count.
 // The shelf is the folder of law files that ships with slfit (`laws/` in the source tree,
 // `share/slfit/laws` when installed), searched after the folders of the environment variable
-// SLFIT_LAW_PATH (separated by ':'); `find_law("kaplan2020")` finds `kaplan2020.json` there.
+// SLFIT_LAW_PATH (separated by ':') and those given to add_law_shelf; `find_law("kaplan2020")`
+// finds `kaplan2020.json` there.
 //
 //   slfit::LawEntry law = slfit::formula_law_entry(spec);           // checks and compiles
 //   const slfit::LawEntry& k = slfit::law_from_file("my_law.json");  // read once per program
@@ -37,6 +38,11 @@ const LawEntry& resolve_law(std::string_view name_or_path);
 
 // The folders searched for shelf law files, in order (only those that exist).
 std::vector<std::string> law_shelf();
+
+// Adds a folder to the shelf, searched after SLFIT_LAW_PATH's folders and before the source
+// tree's and the installed ones (the Python package adds the shelf it ships). The catalogue reads
+// the shelf once, at its first use: call this before asking for any law.
+void add_law_shelf(const std::string& folder);
 
 namespace detail {
 // Every law on the shelf, read once (the catalogue lists them after the built-in laws). A file
