@@ -14,7 +14,7 @@ tool makes): it knows no law by name, and ``FitResult.to_dict()`` is the object 
 >>> slfit.compare(["chinchilla", "kaplan2020"], df, col={"N": "params", "D": "tokens"})
 
 Functions: :func:`fit`, :func:`predict`, :func:`optimal`, :func:`simulate`, :func:`compare`,
-:func:`law`, :func:`laws`. Errors: :class:`UsageError`, :class:`DataError` (both ValueError).
+:func:`isoflop`, :func:`law`, :func:`laws`. Errors: :class:`UsageError`, :class:`DataError` (both ValueError).
 Ctrl-C stops a long bootstrap and raises KeyboardInterrupt. See ``docs/python.md``.
 """
 
@@ -22,6 +22,7 @@ from . import _shelf  # noqa: F401 (first: the installed shelf, before any law i
 from ._analyses import compare, optimal, predict, simulate
 from ._errors import DataError, UsageError
 from ._fit import fit
+from ._isoflop import IsoflopResult, isoflop
 from ._laws import Law, law, laws
 from ._result import Bootstrap, FitResult, FitResults
 
@@ -30,10 +31,12 @@ __all__ = [
     "DataError",
     "FitResult",
     "FitResults",
+    "IsoflopResult",
     "Law",
     "UsageError",
     "compare",
     "fit",
+    "isoflop",
     "law",
     "laws",
     "optimal",

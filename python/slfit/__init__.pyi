@@ -106,3 +106,30 @@ def simulate(
     target: str = ...,
 ) -> Any: ...
 def compare(laws: Sequence[_LawLike], data: Any, **options: Any) -> Any: ...
+
+class IsoflopResult:
+    budgets: Any
+    N: Dict[str, Any]
+    D: Dict[str, Any]
+    rows: Any
+    used: int
+    warnings: List[str]
+    group: Optional[str]
+    def summary(self) -> str: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+    def plot(self, title: str = ..., axes: Any = ...) -> Any: ...
+
+def isoflop(
+    data: Any,
+    *,
+    col: Union[Mapping[str, str], Sequence[str], None] = ...,
+    derive: Any = ...,
+    where: Any = ...,
+    target: Optional[str] = ...,
+    by: Optional[str] = ...,
+    bootstrap: int = ...,
+    seed: int = ...,
+    at: Optional[_Grid] = ...,
+    min_points: int = ...,
+    off_centre: float = ...,
+) -> Union[IsoflopResult, List[IsoflopResult]]: ...

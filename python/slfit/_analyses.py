@@ -183,8 +183,9 @@ def simulate(
     noise : float
         The noise's standard deviation (0: none).
     noise_kind : {"additive", "multiplicative"}
-        ``value + noise * z`` or ``value * (1 + noise * z)``, z standard normal from slfit's own
-        generator: the same rows for the same seed on every machine.
+        ``value + noise * z`` or ``value * exp(noise * z)``, z standard normal from slfit's own
+        generator: the same rows for the same seed on every machine. Noise that would make a
+        positive value zero or negative is refused (UsageError), never clipped.
     seed : int
         The generator's seed.
     target : str

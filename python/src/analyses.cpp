@@ -121,9 +121,38 @@ py::dict compare(const std::vector<Law>& laws, const py::object& data, const std
   return out;
 }
 
+py::dict isoflop(const py::object& data, const std::string& name, const py::dict& table,
+                 const std::string& by, int bootstrap, long long seed,
+                 const std::vector<std::string>& at, int min_points, double off_centre) {
+  if (seed < 0) throw UsageError("option 'seed' takes a nonnegative int");
+  const FitRequest t = fit_request(table);  // col, derive, where, target
+  IsoflopRequest q;
+  q.data = table_request(data, name, t.data);
+  q.columns = t.columns;
+  q.by = by;
+  q.options.bootstrap = bootstrap;
+  q.options.seed = static_cast<std::uint64_t>(seed);
+  q.options.min_points = min_points;
+  q.options.off_centre = off_centre;
+  q.at = at;
+  const auto flag = std::make_shared<std::atomic<bool>>(false);
+  const auto run =
+      std::make_shared<const IsoflopRun>(interruptible(flag, [&q] { return run_isoflop(q); }));
+  py::dict out;
+  out["json"] = to_json(*run);
+  out["report"] = report(*run);
+  out["run"] = IsoflopRunHandle{run};
+  return out;
+}
+
 }  // namespace
 
 void bind_analyses(py::module_& m) {
+  m.def("isoflop", &isoflop, py::arg("data"), py::arg("name"), py::arg("table"), py::arg("by"),
+        py::arg("bootstrap"), py::arg("seed"), py::arg("at"), py::arg("min_points"),
+        py::arg("off_centre"),
+        "IsoFLOP profiles of a table of runs: the JSON `slfit isoflop --json` prints, the text "
+        "report and the run (for its figure).");
   m.def("predict", &predict, py::arg("law"), py::arg("preset"), py::arg("params"),
         py::arg("parameters"), py::arg("at"), py::arg("data"), py::arg("name"), py::arg("options"),
         "The law at grid points (`at`, the tool's NAME=V1,V2 items) or at a table's rows "

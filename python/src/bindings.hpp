@@ -26,6 +26,10 @@ struct FitRunHandle {
   std::shared_ptr<const FitRun> run;
 };
 
+struct IsoflopRunHandle {
+  std::shared_ptr<const IsoflopRun> run;
+};
+
 // The library's figures as dicts, and the FitRun class (figure.cpp).
 void bind_figures(py::module_& m);
 

@@ -73,6 +73,13 @@ void bind_figures(py::module_& m) {
             return figure_dict(figure(*h.run, title));
           },
           py::arg("title") = "", "The figure `slfit fit --plot` draws, as a dict of panels.");
+  py::class_<IsoflopRunHandle>(m, "IsoflopRun", "An isoflop run kept for its figure.")
+      .def(
+          "figure",
+          [](const IsoflopRunHandle& h, const std::string& title) {
+            return figure_dict(figure(*h.run, title));
+          },
+          py::arg("title") = "", "The figure `slfit isoflop --plot` draws, as a dict of panels.");
   m.def(
       "palette",
       [] {

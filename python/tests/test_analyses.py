@@ -219,3 +219,36 @@ def test_ctrl_c_stops_a_long_bootstrap(runs_csv):
     # A million refits from Hoffmann's 4500 starts take hours; stopped, it returns within a
     # second of the signal (the refits under way finish first).
     assert float(words[1]) < 10.0
+
+
+def test_isoflop_equals_the_tool(tool, run_tool):
+    from conftest import SHARED
+
+    llama = SHARED / "llama3-isoflops" / "isoflops_points.csv"
+    if not llama.exists():
+        pytest.skip(f"no shared data at {llama}")
+    args = ["--col", "C=compute_budget", "--col", "D=training_tokens", "--target",
+            "validation_loss", "--at", "C=3.8e25", "--bootstrap", "100", "--seed", "2"]
+    expected = run_tool("isoflop", "--data", llama, *args, "--json")
+    df = pd.read_csv(llama, float_precision="round_trip")
+    r = slfit.isoflop(df, col={"C": "compute_budget", "D": "training_tokens"},
+                      target="validation_loss", at={"C": 3.8e25}, bootstrap=100, seed=2)
+    assert r.to_dict() == expected
+    assert r.D["exponent"] == expected["D"]["exponent"]
+    assert r.D["ci95"]["exponent"] == tuple(expected["D"]["ci95"]["exponent"])
+    assert list(r.budgets["C"]) == [b["C"] for b in expected["budgets"]]
+    assert r.used == 10 and bool(r.budgets["used"].all())
+    assert r.rows["D"][0] == expected["rows"][0]["D"]
+    assert r.rows["N_lo"][0] <= r.rows["N"][0] <= r.rows["N_hi"][0]
+    assert "D_opt" in r.summary()
+    by = slfit.isoflop(df.assign(half=np.where(df["compute_budget"] < 1e20, "low", "high")),
+                       col={"C": "compute_budget", "D": "training_tokens"},
+                       target="validation_loss", by="half")
+    assert [g.group for g in by] == ["low", "high"]
+    with pytest.raises(slfit.DataError, match=r"fewer than two budgets give a usable minimum"):
+        slfit.isoflop(df[df["compute_budget"] == 6e18],
+                      col={"C": "compute_budget", "D": "training_tokens"},
+                      target="validation_loss")
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    assert len(r.plot().axes) == 2
