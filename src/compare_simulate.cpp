@@ -28,7 +28,10 @@ Comparison run_compare(const CompareRequest& q) {
     co.holdout = holdout_mask(t.table, Expression::parse(q.fit.holdout));
     co.rank_by = RankBy::kHoldout;
   }
-  return compare_laws(t.table, candidates, co);
+  Comparison c = compare_laws(t.table, candidates, co);
+  if (const std::string note = frontier_note(q.fit.data, t); !note.empty())
+    c.warnings.insert(c.warnings.begin(), note);
+  return c;
 }
 
 Table run_simulate(const SimulateRequest& q) {

@@ -70,6 +70,11 @@ Json group_json(const IsoflopRun& run, const IsoflopGroup& g) {
     j["rows"].push_back(row);
   }
   j["warnings"] = r.warnings;
+  if (!run.request.data.frontier.empty()) {
+    j["frontier"] = {{"columns", run.request.data.frontier},
+                     {"kept", run.data.table.rows()},
+                     {"dropped", run.data.frontier_dropped}};
+  }
   return j;
 }
 
@@ -112,6 +117,8 @@ std::string group_report(const IsoflopRun& run, const IsoflopGroup& g) {
 std::string report(const IsoflopRun& run) {
   std::string s = fmt::format("isoflop: {} (N from {}, D from {}; loss from {})\n",
                               run.data.table.label(), run.N_from, run.D_from, run.data.target);
+  if (const std::string note = frontier_note(run.request.data, run.data); !note.empty())
+    s += note + "\n";
   for (std::size_t i = 0; i < run.groups.size(); ++i)
     s += (i ? "\n" : "") + group_report(run, run.groups[i]);
   return s;

@@ -232,10 +232,28 @@ std::string by_report(const FitRun& run) {
 
 std::string fit_json(const FitResult& r) { return detail::fit_object(r).dump(2); }
 
+namespace {
+
+// What `frontier` did, before the fit's report.
+std::string frontier_line(const FitRun& run) {
+  const std::string note = frontier_note(run.request.data, run.data);
+  return note.empty() ? note : note + "\n";
+}
+
+// The `frontier` object of the JSON: the columns, rows kept and dropped.
+void add_frontier(Json& j, const FitRun& run) {
+  if (run.request.data.frontier.empty()) return;
+  j["frontier"] = {{"columns", run.request.data.frontier},
+                   {"kept", run.data.table.rows()},
+                   {"dropped", run.data.frontier_dropped}};
+}
+
+}  // namespace
+
 std::string report(const FitRun& run) {
-  if (!run.request.by.empty()) return by_report(run);
-  if (run.formats) return format_fit_report(*run.formats);
-  std::string s = full_report(*run.fit);
+  if (!run.request.by.empty()) return frontier_line(run) + by_report(run);
+  if (run.formats) return frontier_line(run) + format_fit_report(*run.formats);
+  std::string s = frontier_line(run) + full_report(*run.fit);
   if (run.bootstrap) s += bootstrap_report(*run.bootstrap);
   if (run.holdout) s += holdout_report(*run.holdout);
   if (run.predictions) s += prediction_report(*run.predictions, run.prediction_points);
@@ -251,12 +269,18 @@ std::string to_json(const FitRun& run) {
       j["group"] = g.value;
       const Json fit = detail::fit_object(g.fit);
       for (auto it = fit.begin(); it != fit.end(); ++it) j[it.key()] = it.value();
+      add_frontier(j, run);
       out.push_back(j);
     }
     return out.dump(2);
   }
-  if (run.formats) return format_fit_object(*run.formats).dump(2);
+  if (run.formats) {
+    Json j = format_fit_object(*run.formats);
+    add_frontier(j, run);
+    return j.dump(2);
+  }
   Json j = detail::fit_object(*run.fit);
+  add_frontier(j, run);
   if (run.bootstrap) j["bootstrap"] = bootstrap_object(*run.bootstrap);
   if (run.holdout) j["holdout"] = detail::holdout_object(*run.holdout);
   if (run.predictions)

@@ -1,6 +1,7 @@
 // Table loading for every front end: read a CSV, add derived columns, filter rows, and name the
 // target (a column, or an expression turned into a derived column).
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -67,6 +68,33 @@ void require_input(const LawEntry& law, const std::string& name) {
 
 }  // namespace detail
 
+namespace {
+
+// For each combination of the `columns`' values (numbers by value, text by cell), the first row
+// with the lowest `target`, in the table's order.
+Table frontier_rows(const Table& table, const std::vector<std::string>& columns,
+                    const std::string& target) {
+  std::vector<std::vector<std::string>> labels;
+  for (const auto& c : columns) {
+    detail::require_column(table, c, "option 'frontier'");
+    labels.push_back(table.labels(c));
+  }
+  const Array& y = table.column(target);
+  std::map<std::vector<std::string>, Eigen::Index> best;
+  for (Eigen::Index r = 0; r < table.rows(); ++r) {
+    std::vector<std::string> key;
+    for (const auto& l : labels) key.push_back(l[static_cast<std::size_t>(r)]);
+    auto [it, fresh] = best.emplace(std::move(key), r);
+    if (!fresh && y(r) < y(it->second)) it->second = r;
+  }
+  std::vector<Eigen::Index> keep;
+  for (const auto& [key, r] : best) keep.push_back(r);
+  std::sort(keep.begin(), keep.end());
+  return table.select(keep);
+}
+
+}  // namespace
+
 LoadedTable prepare_table(Table table, const TableRequest& request) {
   LoadedTable out{std::move(table), request.target};
   for (const auto& d : request.derive) {
@@ -92,7 +120,39 @@ LoadedTable prepare_table(Table table, const TableRequest& request) {
     out.target = "target";
     derive(out.table, out.target, t);
   }
+  if (!request.frontier.empty()) {
+    const std::string by = request.target_column && out.table.has(*request.target_column)
+                               ? *request.target_column
+                               : out.target;
+    const Eigen::Index before = out.table.rows();
+    out.table = frontier_rows(out.table, request.frontier, by);
+    out.frontier_dropped = before - out.table.rows();
+  }
   return out;
+}
+
+std::vector<std::string> parse_frontier(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t from = 0;
+  while (true) {
+    const std::size_t comma = text.find(',', from);
+    out.push_back(
+        detail::trim(text.substr(from, comma == std::string::npos ? comma : comma - from)));
+    if (out.back().empty()) {
+      throw UsageError("option 'frontier' takes column names separated by commas (N,D), got '" +
+                       text + "'");
+    }
+    if (comma == std::string::npos) return out;
+    from = comma + 1;
+  }
+}
+
+std::string frontier_note(const TableRequest& request, const LoadedTable& loaded) {
+  if (request.frontier.empty()) return "";
+  const Eigen::Index kept = loaded.table.rows();
+  return "option 'frontier' (" + detail::join(request.frontier) + "): kept " +
+         std::to_string(kept) + " of " + std::to_string(kept + loaded.frontier_dropped) +
+         " rows, the lowest target of each combination";
 }
 
 namespace {
@@ -140,6 +200,7 @@ void check_header(const std::vector<std::string>& header, const TableRequest& re
     }
   }
   for (const auto& r : request.required) detail::require_column(names, r, "");
+  for (const auto& f : request.frontier) detail::require_column(names, f, "option 'frontier'");
   if (request.check_header) request.check_header(names);
 }
 
@@ -159,6 +220,7 @@ LoadedTable load_table(const TableRequest& request) {
   if (request.keep) {
     std::vector<std::string> keep = *request.keep;
     keep.insert(keep.end(), request.required.begin(), request.required.end());
+    keep.insert(keep.end(), request.frontier.begin(), request.frontier.end());
     if (request.target_column) keep.push_back(*request.target_column);
     for (auto& name : columns_read(request)) keep.push_back(std::move(name));
     options.keep = std::move(keep);

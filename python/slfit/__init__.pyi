@@ -59,6 +59,7 @@ class FitResult:
     holdout: Optional[Dict[str, Any]]
     predictions: Optional[Dict[str, Any]]
     group: Any
+    frontier: Optional[Dict[str, Any]]
     def summary(self) -> str: ...
     def to_dict(self) -> Dict[str, Any]: ...
     def predict(self, data: Any = ..., at: Optional[_Grid] = ..., **table_options: Any) -> Any: ...
@@ -132,4 +133,5 @@ def isoflop(
     at: Optional[_Grid] = ...,
     min_points: int = ...,
     off_centre: float = ...,
+    frontier: Union[str, Sequence[str], None] = ...,
 ) -> Union[IsoflopResult, List[IsoflopResult]]: ...

@@ -51,6 +51,8 @@ def fit(law: Union[str, "os.PathLike[str]", Law], data: Any, **options: Any) -> 
         - ``holdout`` : expression selecting the rows held out; ``predict_at`` : dict of input
           to values
         - ``skip_nonpositive`` : bool; ``fix_from``, ``format_column``, ``reference``
+        - ``frontier`` : ``"N,D"`` or a list of columns: keep, for each distinct combination of
+          their values, only the row with the lowest target (the tuned frontier of a sweep)
 
     Returns
     -------

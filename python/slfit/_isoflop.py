@@ -117,6 +117,7 @@ def isoflop(
     at: Union[Mapping[str, Any], Sequence[str], None] = None,
     min_points: int = 3,
     off_centre: float = 0.5,
+    frontier: Union[str, Sequence[str], None] = None,
 ) -> Union[IsoflopResult, List[IsoflopResult]]:
     """Compute-optimal N and D from IsoFLOP profiles (Hoffmann et al.'s Approach 2).
 
@@ -145,6 +146,10 @@ def isoflop(
     off_centre : float
         Warn when a kept minimum lies further than this from the centre of its budget's sampled
         ln N range, in half-ranges (Approach 2 is biased there; arXiv 2603.22339).
+    frontier : str or list of str, optional
+        Keep, for each distinct value of these columns (``"budget,params"``), only the run with
+        the lowest loss (the tuned frontier of a sweep); ``to_dict()["frontier"]`` says how many
+        rows were dropped.
 
     Returns
     -------
@@ -164,7 +169,8 @@ def isoflop(
     """
     table, name = as_data(data)
     options = normalize({k: v for k, v in
-                         {"col": col, "derive": derive, "where": where, "target": target}.items()
+                         {"col": col, "derive": derive, "where": where, "target": target,
+                          "frontier": frontier}.items()
                          if v is not None})
     out = _slfit.isoflop(table, name, options, "" if by is None else str(by),
                          _int("bootstrap", bootstrap), _int("seed", seed),

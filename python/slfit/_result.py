@@ -104,6 +104,8 @@ class FitResult:
         With ``holdout=`` / ``predict_at=``: those objects of ``fit --json``.
     group : object or None
         With ``by=``: this fit's value of the ``by`` column.
+    frontier : dict or None
+        With ``frontier=``: ``columns``, rows ``kept`` and ``dropped``.
     """
 
     def __init__(
@@ -137,6 +139,7 @@ class FitResult:
         self.holdout: Optional[Dict[str, Any]] = doc.get("holdout")
         self.predictions: Optional[Dict[str, Any]] = doc.get("predictions")
         self.group: Any = doc.get("group")
+        self.frontier: Optional[Dict[str, Any]] = doc.get("frontier")
         # What predict() and plot() reuse: the law, the data and its table options.
         self._law: Any = law
         self._data: Any = data

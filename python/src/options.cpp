@@ -45,7 +45,8 @@ const std::vector<std::string>& option_names() {
                                                  "quantity",
                                                  "quantity_at",
                                                  "holdout",
-                                                 "overestimate_penalty"};
+                                                 "overestimate_penalty",
+                                                 "frontier"};
   return names;
 }
 
@@ -170,6 +171,12 @@ void read_option(FitRequest& q, const std::string& name, const py::handle& v) {
     q.quantity_at = texts(v, name);
   } else if (name == "holdout") {
     q.holdout = text(v, name);
+  } else if (name == "frontier") {
+    if (py::isinstance<py::str>(v)) {
+      q.data.frontier = parse_frontier(text(v, name));
+    } else {
+      q.data.frontier = texts(v, name);
+    }
   } else if (name == "overestimate_penalty") {
     o.overestimate_penalty = number(v, name);
   }

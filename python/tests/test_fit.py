@@ -6,6 +6,7 @@ import threading
 import time
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import TRUTH, without_seconds
 
@@ -131,3 +132,16 @@ def test_the_gil_is_released_while_fitting(epoch):
     thread.join()
     assert done["seconds"] > 0.2, "the fit was too quick to tell"
     assert longest < done["seconds"] / 2
+
+
+def test_frontier_keeps_the_best_row_of_each_combination(runs, runs_csv, run_tool, tmp_dir):
+    # Each run twice, the copy 1% worse: the frontier is the original table.
+    sweep = pd.concat([runs.assign(loss=runs["loss"] * 1.01), runs], ignore_index=True)
+    path = tmp_dir / "sweep.csv"
+    sweep.to_csv(path, index=False, float_format="%.17g")
+    tool = run_tool("fit", "--law", "chinchilla", "--data", path, "--col", "N=params", "--col",
+                    "D=tokens", "--frontier", "params,tokens", "--json")
+    r = slfit.fit("chinchilla", sweep, col=COLS, frontier=["params", "tokens"])
+    assert without_seconds(r.to_dict()) == without_seconds(tool)
+    assert r.frontier == {"columns": ["params", "tokens"], "kept": 24, "dropped": 24}
+    assert r.params == slfit.fit("chinchilla", runs, col=COLS).params

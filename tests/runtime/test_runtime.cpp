@@ -264,3 +264,36 @@ TEST_CASE("runtime: laws registered at run time join the catalogue", "[runtime]"
   CHECK_THROWS_WITH(slfit::register_law(copy), Catch::Contains("already in the catalogue"));
   CHECK_THROWS_WITH(slfit::find_law("chinchila"), Catch::Contains("did you mean 'chinchilla'?"));
 }
+
+TEST_CASE("runtime: a frontier keeps the row with the lowest target of each combination",
+          "[runtime]") {
+  // A learning-rate sweep: three rates per (N, D), in shuffled order, one tie.
+  const std::filesystem::path path = tmp_dir() / "sweep.csv";
+  {
+    std::ofstream f(path);
+    f << "N,D,lr,loss\n"
+         "1e8,1e9,1e-3,3.10\n1e8,1e9,3e-3,3.05\n1e8,1e9,1e-2,3.20\n"
+         "2e8,1e9,1e-2,2.90\n2e8,1e9,1e-3,2.95\n2e8,1e9,3e-3,2.90\n"
+         "1e8,2e9,3e-3,3.01\n1e8,2e9,1e-3,2.99\n";
+  }
+  slfit::TableRequest q{path.string()};
+  q.frontier = slfit::parse_frontier("N, D");
+  const slfit::LoadedTable t = slfit::load_table(q);
+  REQUIRE(t.table.rows() == 3);
+  CHECK(t.frontier_dropped == 5);
+  // File order; on the tie (2e8, 1e9) the first row with the lowest loss.
+  CHECK((t.table.column("loss") == Eigen::Array3d(3.05, 2.90, 2.99)).all());
+  CHECK((t.table.column("lr") == Eigen::Array3d(3e-3, 1e-2, 1e-3)).all());
+  CHECK(slfit::frontier_note(q, t) ==
+        "option 'frontier' (N, D): kept 3 of 8 rows, the lowest target of each combination");
+  // An expression target is minimised too; `where` comes first.
+  q.target = "2 * loss";
+  q.where = {"lr < 5e-3"};
+  const slfit::LoadedTable e = slfit::load_table(q);
+  CHECK((e.table.column("loss") == Eigen::Array3d(3.05, 2.90, 2.99)).all());
+  CHECK((e.table.column("lr") == Eigen::Array3d(3e-3, 3e-3, 1e-3)).all());
+  q.frontier = {"N", "depth"};
+  CHECK_THROWS_WITH(slfit::load_table(q), Catch::Contains("option 'frontier': no column 'depth'"));
+  CHECK_THROWS_WITH(slfit::parse_frontier("N,,D"),
+                    "option 'frontier' takes column names separated by commas (N,D), got 'N,,D'");
+}

@@ -310,6 +310,26 @@ assert all(x['used'] == 'true' and x['reason'] == '' for x in r)" && ok || bad "
 expect_error 1 "fewer than two budgets give a usable minimum (1 of 1" -- isoflop --data iso.csv --col C=budget --col N=params --where 'budget == 1e18'
 expect_error 1 "has no column 'N' or 'D'" -- isoflop --data iso.csv --col C=budget
 expect_error 2 "isoflop reads C, N, D and target, not 'X'" -- isoflop --data iso.csv --col X=budget
+# --frontier: a sweep of three rates per size; only the best run of each size is fitted.
+python3 - <<'PY'
+import math
+with open("sweep.csv", "w") as f:
+    f.write("N,D,lr,loss\n")
+    for n in (1e8, 3e8, 1e9, 3e9):
+        for d in (1e9, 1e10, 1e11):
+            best = 1.69 + 406.4 / n**0.34 + 410.7 / d**0.28
+            for lr, extra in ((1e-3, 0.05), (3e-3, 0.0), (1e-2, 0.12)):
+                f.write(f"{n!r},{d!r},{lr!r},{best + extra!r}\n")
+PY
+"$slfit" fit --law chinchilla --data sweep.csv --frontier N,D --json >front.json && ok || bad "fit --frontier"
+check_json front.json "j['points'] == 12 and j['frontier'] == {'columns': ['N', 'D'], 'kept': 12, 'dropped': 24} and abs(j['parameters']['alpha'] - 0.34) < 1e-3"
+"$slfit" fit --law chinchilla --data sweep.csv --frontier N,D | head -1 | grep -q "kept 12 of 36 rows" \
+  && ok || bad "fit --frontier report"
+"$slfit" compare --laws chinchilla,kaplan2020 --data sweep.csv --frontier N,D --json >frontc.json \
+  && ok || bad "compare --frontier"
+check_json frontc.json "j['laws'][0]['points'] == 12 and 'kept 12 of 36' in j['warnings'][0]"
+expect_error 1 "--frontier: no column 'depth'" -- fit --law chinchilla --data sweep.csv --frontier N,depth
+expect_error 2 "--frontier takes column names separated by commas" -- fit --law chinchilla --data sweep.csv --frontier N,
 llama="$data/llama3-isoflops/isoflops_points.csv"
 if [ -f "$llama" ]; then
   # The Llama 3 report's D_opt = 0.29 C^0.53 and 16.55T tokens at 3.8e25 FLOPs (Sec. 3.2.1).

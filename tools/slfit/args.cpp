@@ -85,6 +85,9 @@ void add_fit_options(CLI::App* cmd, FitArgs& a) {
   cmd->add_option("--quantity-at", a.quantity_at, "inputs of --quantity: NAME=V1,V2 (repeat)");
   cmd->add_option("--holdout", a.holdout,
                   "fit on the other rows and report the error on the rows where EXPR holds");
+  cmd->add_option("--frontier", a.frontier,
+                  "keep, for each distinct value of these columns (N,D), only the row with the "
+                  "lowest target: the tuned frontier of a sweep");
   cmd->add_flag("--json", a.json, "print one JSON object");
 }
 
@@ -124,6 +127,7 @@ FitRequest fit_request(const FitArgs& a) {
   FitRequest q;
   if (!a.law.empty() || !a.law_file.empty()) q.law = law_argument(a.law, a.law_file);
   q.data = {a.data, a.derives, a.wheres, a.target};
+  if (!a.frontier.empty()) q.data.frontier = parse_frontier(a.frontier);
   q.options = fit_options(a);
   for (const auto& c : a.cols) {
     auto [name, header] = split_key_value(c, "columns");

@@ -22,7 +22,7 @@ struct FitArgs {
   std::string weights, by, fix_from, format_column, reference;
   bool skip_nonpositive = false, bootstrap_from_starts = false;
   int bootstrap = 0;
-  std::string group, holdout, quantity;
+  std::string group, holdout, quantity, frontier;
   std::vector<std::string> predict_at, budgets, quantity_at;
   double delta = 0.0, overestimate_penalty = 1.0;
   std::uint64_t seed = 0;

@@ -8,7 +8,7 @@ namespace slfit::tool {
 
 Command add_isoflop_command(CLI::App& app) {
   struct Args {
-    std::string data, target = TableRequest().target, by;
+    std::string data, target = TableRequest().target, by, frontier;
     std::vector<std::string> cols, derives, wheres, at;
     IsoflopOptions options;
     OutputArgs output;
@@ -25,6 +25,9 @@ Command add_isoflop_command(CLI::App& app) {
   cmd->add_option("--where", a->wheres, "keep rows where EXPR holds");
   cmd->add_option("--target", a->target, "the loss: a column or an expression")
       ->capture_default_str();
+  cmd->add_option("--frontier", a->frontier,
+                  "keep, for each distinct value of these columns (C,N), only the run with the "
+                  "lowest loss: the tuned frontier of a sweep");
   cmd->add_option("--by", a->by, "one profile per value of this column (text or numbers)");
   cmd->add_option("--bootstrap", a->options.bootstrap,
                   "resample runs within budgets K times for percentile intervals");
@@ -52,6 +55,7 @@ Command add_isoflop_command(CLI::App& app) {
             check_output(a->output);
             IsoflopRequest q;
             q.data = TableRequest{a->data, a->derives, a->wheres, a->target};
+            if (!a->frontier.empty()) q.data.frontier = parse_frontier(a->frontier);
             for (const auto& c : a->cols) {
               auto [name, header] = split_key_value(c, "columns");
               q.columns[name] = header;

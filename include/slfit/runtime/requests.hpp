@@ -67,12 +67,24 @@ struct TableRequest {
   // header checks, derived columns, filters and target as a CSV file; `keep` is not applied. A
   // non-empty `path` names it in messages ("table 'PATH'"); empty, the table's own source does.
   std::shared_ptr<const Table> table;
+  // The tuned frontier of a sweep: for each distinct combination of these columns' values, only
+  // the row with the lowest target is kept (the first such row on ties), after `where`. Checked
+  // from the header.
+  std::vector<std::string> frontier;
 };
 
 struct LoadedTable {
   Table table;
   std::string target;  // the column holding the target (a derived one for an expression)
+  Eigen::Index frontier_dropped = 0;  // rows `frontier` left out
 };
+
+// "N,D" as the columns of option 'frontier' (every name non-empty).
+std::vector<std::string> parse_frontier(const std::string& text);
+
+// "option 'frontier' (N, D): kept 40 of 200 rows, the lowest target of each combination", or ""
+// without a frontier.
+std::string frontier_note(const TableRequest& request, const LoadedTable& loaded);
 
 // Reads the CSV (or takes request.table) and applies the request (load_table), or applies it to a
 // table in memory.
