@@ -15,7 +15,8 @@ tool makes): it knows no law by name, and ``FitResult.to_dict()`` is the object 
 
 Functions: :func:`fit`, :func:`predict`, :func:`optimal`, :func:`simulate`, :func:`compare`,
 :func:`isoflop`, :func:`law`, :func:`laws`. Errors: :class:`UsageError`, :class:`DataError`
-(both ValueError). Ctrl-C stops a long bootstrap and raises KeyboardInterrupt. See ``docs/python.md``.
+(both ValueError). Ctrl-C stops a long bootstrap and raises KeyboardInterrupt.
+See ``docs/python.md``.
 """
 
 from . import _shelf  # noqa: F401 (first: the installed shelf, before any law is read)
