@@ -310,3 +310,22 @@ TEST_CASE("numeric allocation: Chinchilla's closed form, and no optimum at an en
                     Contains("not finite anywhere along C = 6ND"));
   CHECK_THROWS_WITH(slfit::numeric_allocation(loss, -1.0), Contains("compute budget"));
 }
+
+TEST_CASE("numeric compute for a target loss: Chinchilla's closed form, and losses out of reach",
+          "[formula]") {
+  const auto p = slfit::preset_values<slfit::Chinchilla>("hoffmann2022");
+  const auto loss = [&](double n, double d) {
+    return slfit::evaluate_at<slfit::Chinchilla>(p, {n, d});
+  };
+  for (const double target : {3.0, 2.5, 2.0, 1.8}) {
+    INFO("loss = " << target);
+    // Both bisect on log C; the numeric frontier's loss is exact to ~1e-13, so C agrees closely.
+    CHECK(slfit::numeric_compute_for_loss(loss, target) ==
+          Approx(slfit::chinchilla_compute_for_loss(p, target)).epsilon(1e-9));
+  }
+  CHECK_THROWS_WITH(slfit::numeric_compute_for_loss(loss, 1.6),
+                    Contains("the target loss 1.6 is not reached below 1e60 FLOPs") &&
+                        Contains("the compute-optimal loss there is 1.69"));
+  CHECK_THROWS_WITH(slfit::numeric_compute_for_loss(loss, std::nan("")),
+                    "target loss must be finite");
+}

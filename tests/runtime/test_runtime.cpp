@@ -53,13 +53,15 @@ TEST_CASE("runtime: the catalogue holds every built-in law and what it declares"
   CHECK(quantities(slfit::find_law("chinchilla")) ==
         std::vector<std::string>{"allocation", "compute"});
   CHECK(quantities(slfit::find_law("kumar")) ==
-        std::vector<std::string>{"precision", "allocation", "dcrit"});
+        std::vector<std::string>{"precision", "allocation", "dcrit", "compute"});
   CHECK(quantities(slfit::find_law("capybara")) ==
-        std::vector<std::string>{"dcrit", "format", "precision", "allocation"});
-  // A loss law of N and D without a closed form gets the numerical allocation.
-  CHECK(quantities(slfit::find_law("pythia-kaplan")) == std::vector<std::string>{"allocation"});
+        std::vector<std::string>{"dcrit", "format", "precision", "allocation", "compute"});
+  // A loss law of N and D without a closed form gets the numerical allocation, and every one
+  // without its own the numerical compute for a target loss.
+  CHECK(quantities(slfit::find_law("pythia-kaplan")) ==
+        std::vector<std::string>{"allocation", "compute"});
   CHECK(quantities(slfit::find_law("qat-full")) ==
-        std::vector<std::string>{"multiplier", "allocation"});
+        std::vector<std::string>{"multiplier", "allocation", "compute"});
   CHECK(quantities(slfit::find_law("compression")).empty());
   const auto& qid = slfit::find_law("qid");
   CHECK(qid.presentation.sweep_input == "D");

@@ -330,6 +330,15 @@ check_json front.json "j['points'] == 12 and j['frontier'] == {'columns': ['N', 
 check_json frontc.json "j['laws'][0]['points'] == 12 and 'kept 12 of 36' in j['warnings'][0]"
 expect_error 1 "--frontier: no column 'depth'" -- fit --law chinchilla --data sweep.csv --frontier N,depth
 expect_error 2 "--frontier takes column names separated by commas" -- fit --law chinchilla --data sweep.csv --frontier N,
+# The compute for a target loss of a law without a closed form equals Chinchilla's closed form.
+"$slfit" optimal --law chinchilla-formula --preset hoffmann2022 --quantity compute --at loss=2.5,2 --json >cf.json \
+  && "$slfit" optimal --law chinchilla --preset hoffmann2022 --quantity compute --at loss=2.5,2 --json >cc.json \
+  && ok || bad "optimal --quantity compute (numeric)"
+python3 -c "
+import json; f, c = json.load(open('cf.json'))['rows'], json.load(open('cc.json'))['rows']
+assert all(abs(a['C'] / b['C'] - 1) < 1e-8 and abs(a['N'] / b['N'] - 1) < 1e-5 for a, b in zip(f, c))" \
+  && ok || bad "numeric compute differs from the closed form"
+expect_error 1 "is not reached below 1e60 FLOPs" -- optimal --law chinchilla-formula --preset hoffmann2022 --quantity compute --at loss=1.5
 llama="$data/llama3-isoflops/isoflops_points.csv"
 if [ -f "$llama" ]; then
   # The Llama 3 report's D_opt = 0.29 C^0.53 and 16.55T tokens at 3.8e25 FLOPs (Sec. 3.2.1).

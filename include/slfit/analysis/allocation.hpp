@@ -62,4 +62,32 @@ inline NumericAllocation numeric_allocation(const std::function<double(double, d
   return {compute, std::exp(u), std::exp(log_c6 - u), loss(std::exp(u), std::exp(log_c6 - u))};
 }
 
+// The compute C = 6 N_opt D_opt at which the compute-optimal model reaches `target`: the loss
+// along the frontier falls with C, so bisection on log C between 1e6 and 1e60 FLOPs. Budgets
+// where the law has no optimum (too small for one) count as not reaching the target.
+inline double numeric_compute_for_loss(const std::function<double(double, double)>& loss,
+                                       double target) {
+  if (!std::isfinite(target)) throw UsageError("target loss must be finite");
+  auto frontier = [&](double log_c) {
+    try {
+      return numeric_allocation(loss, std::exp(log_c)).loss;
+    } catch (const DataError&) {
+      return kInf;
+    }
+  };
+  double lo = std::log(1e6), hi = std::log(1e60);
+  if (frontier(lo) <= target) return std::exp(lo);
+  const double floor = frontier(hi);
+  if (!(floor <= target)) {
+    throw DataError("the target loss " + detail::format_g(target) +
+                    " is not reached below 1e60 FLOPs (the compute-optimal loss there is " +
+                    detail::format_g(floor) + ")");
+  }
+  for (int i = 0; i < 200 && hi - lo > 1e-12; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (frontier(mid) > target ? lo : hi) = mid;
+  }
+  return std::exp(0.5 * (lo + hi));
+}
+
 }  // namespace slfit
