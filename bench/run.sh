@@ -4,15 +4,25 @@
 #   bench/run.sh side       only the side-by-side comparison (bench/hoffmann_bench.py)
 #   bench/run.sh micro      only the Google Benchmark microbenchmarks
 #   bench/run.sh formula    only Chinchilla as a law file against the compiled law
-# Needs Debian's libbenchmark-dev and python3-scipy, and ../shared/data beside the checkout.
+#   bench/run.sh python [--vpnls DIR] [ARGS]
+#                           only the Python package against the tool, and on Open-Athena's five
+#                           IsoFLOP sets against vpnls when given a built vpnls checkout
+#                           (bench/python_bench.py; ARGS go to it, see docs/performance.md)
+# Needs Debian's libbenchmark-dev, python3-scipy, python3-pandas, pybind11-dev and python3-dev,
+# and ../shared/data beside the checkout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 what="${1:-all}"
+if [ $# -gt 0 ]; then shift; fi
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DSLFIT_BUILD_BENCHMARKS=ON \
-  -DSLFIT_BUILD_TESTS=OFF -DSLFIT_BUILD_EXAMPLES=OFF >/dev/null
-cmake --build build-bench -j2 --target slfit slfit_eval slfit_micro slfit_formula_bench
+  -DSLFIT_BUILD_TESTS=OFF -DSLFIT_BUILD_EXAMPLES=OFF -DSLFIT_BUILD_PYTHON=ON \
+  -DPython_EXECUTABLE=/usr/bin/python3 >/dev/null
+cmake --build build-bench -j2 --target slfit slfit_eval slfit_micro slfit_formula_bench _slfit
 if [ "$what" = all ] || [ "$what" = side ]; then
   /usr/bin/python3 bench/hoffmann_bench.py --build build-bench
+fi
+if [ "$what" = all ] || [ "$what" = python ]; then
+  /usr/bin/python3 bench/python_bench.py --build build-bench "$@"
 fi
 if [ "$what" = all ] || [ "$what" = formula ]; then
   build-bench/bench/slfit_formula_bench ../shared/data
