@@ -46,6 +46,45 @@ Table inputs_from_data(const LawEntry& law, const LoadedTable& data, const Colum
   return out;
 }
 
+// The compute multiplier as an analysis: what reports, JSON and figures read of it.
+std::shared_ptr<const Analysis> compute_multiplier(const LawEntry& law) {
+  auto has = [&](const char* quantity) {
+    return std::any_of(law.analyses.begin(), law.analyses.end(),
+                       [&](const Analysis& a) { return a.quantity == quantity; });
+  };
+  if (!has("allocation") || !has("compute")) {
+    throw UsageError(
+        "option 'vs' needs a loss law of N and D (its allocation and compute "
+        "analyses); law '" +
+        law.name + "' has neither");
+  }
+  auto a = std::make_shared<Analysis>();
+  a->quantity = "multiplier";
+  a->required = law.analysis("allocation").required;
+  a->help =
+      "compute multiplier: how many times the compute C the first fit needs to reach the "
+      "loss the second (option 'vs') reaches at C, both compute-optimal";
+  a->plotted = {"multiplier"};
+  a->plot_label = "compute multiplier";
+  return a;
+}
+
+// At budget C: the second fit's compute-optimal loss, the compute the first needs for it, and
+// their ratio.
+Outputs multiplier_at(const LawEntry& law, const std::vector<double>& first,
+                      const std::vector<double>& second, const Row& r) {
+  const Outputs reached = law.analysis("allocation").run(second, r);
+  const auto loss = std::find_if(reached.begin(), reached.end(),
+                                 [](const auto& kv) { return kv.first == "loss"; });
+  Row target = r;
+  target["loss"] = loss->second;
+  const Outputs needed = law.analysis("compute").run(first, target);
+  const auto at =
+      std::find_if(needed.begin(), needed.end(), [](const auto& kv) { return kv.first == "C"; });
+  const double c = *get(r, "C"), c_first = at->second;
+  return {{"loss", loss->second}, {"C_first", c_first}, {"multiplier", c_first / c}};
+}
+
 }  // namespace
 
 PredictRun run_predict(const PredictRequest& q) {
@@ -87,7 +126,17 @@ OptimalRun run_optimal(const OptimalRequest& q) {
   run.entry = q.entry;
   run.law = q.entry ? q.entry.get() : &resolve_law(q.law);
   const LawEntry& law = *run.law;
-  run.analysis = &law.analysis(q.quantity);
+  const bool versus = !q.vs.empty() || !q.vs_parameters.empty();
+  if (versus && q.quantity != "multiplier") {
+    throw UsageError("option 'vs' goes with option 'quantity' multiplier (the compute multiplier)");
+  }
+  if (versus) {
+    run.multiplier = compute_multiplier(law);
+    run.analysis = run.multiplier.get();
+    run.vs = chosen_parameters(law, "", q.vs, q.vs_parameters);
+  } else {
+    run.analysis = &law.analysis(q.quantity);
+  }
   run.preset = q.preset;
   run.params_path = q.params;
   run.parameters = chosen_parameters(law, q.preset, q.params, q.parameters);
@@ -100,7 +149,9 @@ OptimalRun run_optimal(const OptimalRequest& q) {
       r[n] = run.grid.column(n)(i);
       out.emplace_back(n, r[n]);
     }
-    for (auto& kv : run.analysis->run(run.parameters, r)) {
+    Outputs computed = versus ? multiplier_at(law, run.parameters, run.vs, r)
+                              : run.analysis->run(run.parameters, r);
+    for (auto& kv : computed) {
       // An input the analysis also reports (N when N was given) appears once.
       auto same =
           std::find_if(out.begin(), out.end(), [&](const auto& o) { return o.first == kv.first; });

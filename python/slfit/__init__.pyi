@@ -94,6 +94,7 @@ def optimal(
     *,
     params: _Params = ...,
     preset: Optional[str] = ...,
+    vs: _Params = ...,
 ) -> Any: ...
 def simulate(
     law: _LawLike,

@@ -121,6 +121,7 @@ def optimal(
     *,
     params: Any = None,
     preset: Optional[str] = None,
+    vs: Any = None,
 ) -> Any:
     """One of the law's analyses at grid points, as ``slfit optimal`` gives it.
 
@@ -135,6 +136,11 @@ def optimal(
         The analysis's inputs to values or lists of values (``{"C": [1e21, 1e23]}``).
     params, preset
         As for :func:`predict`.
+    vs : FitResult, dict or str, optional
+        A second fit of the same law; with ``quantity="multiplier"`` the result is the compute
+        multiplier at each C: the compute the first fit's compute-optimal model needs to reach
+        the loss this one's reaches at C (``C_first``), divided by C (OLMo's effective compute
+        multiplier, marin's effective speedup).
 
     Returns
     -------
@@ -149,8 +155,12 @@ def optimal(
     """
     entry = as_law(law)
     preset_name, path, values = parameter_source(params, preset)
+    vs_path, vs_values = "", {}
+    if vs is not None:
+        _, vs_path, vs_values = parameter_source(vs, None)
     doc = json.loads(
-        _slfit.optimal(entry._handle, str(quantity), preset_name, path, values, grid_items(at))
+        _slfit.optimal(entry._handle, str(quantity), preset_name, path, values, grid_items(at),
+                       vs_path, vs_values)
     )
     rows = doc.pop("rows")
     frame = _pandas().DataFrame.from_records(rows)

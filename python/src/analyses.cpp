@@ -65,7 +65,8 @@ py::dict predict(const Law& law, const std::string& preset, const std::string& p
 
 std::string optimal(const Law& law, const std::string& quantity, const std::string& preset,
                     const std::string& params, const std::map<std::string, double>& values,
-                    const std::vector<std::string>& at) {
+                    const std::vector<std::string>& at, const std::string& vs,
+                    const std::map<std::string, double>& vs_values) {
   const ParameterSource source = parameter_source(preset, params, values);
   OptimalRequest q;
   q.entry = law.entry;
@@ -75,6 +76,8 @@ std::string optimal(const Law& law, const std::string& quantity, const std::stri
   q.params = source.params;
   q.parameters = source.values;
   q.at = at;
+  q.vs = vs;
+  q.vs_parameters = ParameterValues(vs_values.begin(), vs_values.end());
   py::gil_scoped_release release;
   return to_json(run_optimal(q));
 }
@@ -159,7 +162,8 @@ void bind_analyses(py::module_& m) {
         "(`data` with `options` col, derive, where, target): a dict of the law's inputs, "
         "`value` and, from a table with the target, `observed`, as float64 arrays.");
   m.def("optimal", &optimal, py::arg("law"), py::arg("quantity"), py::arg("preset"),
-        py::arg("params"), py::arg("parameters"), py::arg("at"),
+        py::arg("params"), py::arg("parameters"), py::arg("at"), py::arg("vs"),
+        py::arg("vs_parameters"),
         "An analysis of the law at grid points: the JSON `slfit optimal --json` prints.");
   m.def("simulate", &simulate, py::arg("law"), py::arg("preset"), py::arg("params"),
         py::arg("parameters"), py::arg("at"), py::arg("noise"), py::arg("noise_kind"),

@@ -252,3 +252,19 @@ def test_isoflop_equals_the_tool(tool, run_tool):
     matplotlib = pytest.importorskip("matplotlib")
     matplotlib.use("Agg")
     assert len(r.plot().axes) == 2
+
+
+def test_the_compute_multiplier_equals_the_tool(run_tool, tmp_dir):
+    worse = {**TRUTH, "A": 2 * TRUTH["A"]}
+    (tmp_dir / "worse.json").write_text(json.dumps(worse))
+    (tmp_dir / "truth.json").write_text(json.dumps(TRUTH))
+    tool = run_tool("optimal", "--law", "chinchilla", "--params", tmp_dir / "worse.json", "--vs",
+                    tmp_dir / "truth.json", "--quantity", "multiplier", "--at", "C=1e21,1e24",
+                    "--json")
+    frame = slfit.optimal("chinchilla", "multiplier", {"C": [1e21, 1e24]}, params=worse,
+                          vs=TRUTH)
+    rows_equal(frame, tool["rows"])
+    # A doubled: 2^(1/alpha) times the compute at every budget.
+    assert np.allclose(frame["multiplier"], 2 ** (1 / TRUTH["alpha"]), rtol=1e-8)
+    itself = slfit.optimal("chinchilla", "multiplier", {"C": 1e22}, params=TRUTH, vs=TRUTH)
+    assert itself["multiplier"][0] == pytest.approx(1.0, rel=1e-8)

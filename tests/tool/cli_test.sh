@@ -339,6 +339,21 @@ import json; f, c = json.load(open('cf.json'))['rows'], json.load(open('cc.json'
 assert all(abs(a['C'] / b['C'] - 1) < 1e-8 and abs(a['N'] / b['N'] - 1) < 1e-5 for a, b in zip(f, c))" \
   && ok || bad "numeric compute differs from the closed form"
 expect_error 1 "is not reached below 1e60 FLOPs" -- optimal --law chinchilla-formula --preset hoffmann2022 --quantity compute --at loss=1.5
+# The compute multiplier: a law against itself is 1; with A doubled the first law needs 2^(1/alpha)
+# times the compute at every C (Chinchilla's frontier loss falls as C^(-alpha beta/(alpha+beta)),
+# its scale as A^(beta/(alpha+beta))).
+printf '{"E": 1.69, "A": 406.4, "B": 410.7, "alpha": 0.34, "beta": 0.28}' >mixB.json
+printf '{"E": 1.69, "A": 812.8, "B": 410.7, "alpha": 0.34, "beta": 0.28}' >mixA.json
+"$slfit" optimal --law chinchilla --params mixB.json --vs mixB.json --quantity multiplier --at C=1e21,1e24 --json >m1.json \
+  && ok || bad "optimal multiplier (itself)"
+check_json m1.json "all(abs(r['multiplier'] - 1) < 1e-8 for r in j['rows'])"
+"$slfit" optimal --law chinchilla --params mixA.json --vs mixB.json --quantity multiplier --at C=1e21,1e24 --json >m2.json \
+  && ok || bad "optimal multiplier (A doubled)"
+check_json m2.json "all(abs(r['multiplier'] / 2 ** (1 / 0.34) - 1) < 1e-8 for r in j['rows'])"
+"$slfit" optimal --law chinchilla-formula --params mixA.json --vs mixB.json --quantity multiplier --at C=1e22 --json >m3.json \
+  && ok || bad "optimal multiplier (formula law)"
+check_json m3.json "abs(j['rows'][0]['multiplier'] / 2 ** (1 / 0.34) - 1) < 1e-6"
+expect_error 2 "--vs goes with --quantity multiplier" -- optimal --law chinchilla --params mixA.json --vs mixB.json --quantity allocation --at C=1e21
 llama="$data/llama3-isoflops/isoflops_points.csv"
 if [ -f "$llama" ]; then
   # The Llama 3 report's D_opt = 0.29 C^0.53 and 16.55T tokens at 3.8e25 FLOPs (Sec. 3.2.1).

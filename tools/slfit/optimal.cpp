@@ -8,7 +8,7 @@ namespace slfit::tool {
 Command add_optimal_command(CLI::App& app) {
   struct Args {
     LawSourceArgs source;
-    std::string quantity;
+    std::string quantity, vs;
     OutputArgs output;
   };
   auto a = std::make_shared<Args>();
@@ -19,6 +19,10 @@ Command add_optimal_command(CLI::App& app) {
                    "an analysis of the law (`slfit laws` lists each law's): allocation, compute, "
                    "precision, dcrit, format, tokens, multiplier, wa-ratio, ...")
       ->required();
+  optimal->add_option("--vs", a->vs,
+                      "a second fit of the law (parameter file): --quantity multiplier is then "
+                      "how many times more compute the first fit needs to reach the loss this "
+                      "one reaches at C");
   add_output_options(optimal, a->output,
                      "draw the outputs against the swept input to FILE.png or FILE.svg "
                      "(allocation: the compute-optimal frontier)");
@@ -30,13 +34,15 @@ Command add_optimal_command(CLI::App& app) {
       "--at P_post=3,4\n"
       "  slfit optimal --law capybara --preset sun2025 --quantity format --at P=4,8,16 --csv\n"
       "  slfit optimal --law qid --preset ouyang2024 --quantity tokens --at N=7e9 --at P=4 "
-      "--at qid=0.2");
+      "--at qid=0.2\n"
+      "  slfit optimal --law chinchilla --params mixA.json --vs mixB.json --quantity multiplier "
+      "--at C=1e21,1e23");
   return {optimal, [a] {
             check_output(a->output);
-            return print_run(
-                run_optimal({law_argument(a->source.law, a->source.law_file), a->source.preset,
-                             a->source.params, a->quantity, a->source.at}),
-                a->output);
+            OptimalRequest q{law_argument(a->source.law, a->source.law_file), a->source.preset,
+                             a->source.params, a->quantity, a->source.at};
+            q.vs = a->vs;
+            return print_run(run_optimal(q), a->output);
           }};
 }
 

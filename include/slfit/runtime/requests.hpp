@@ -186,11 +186,18 @@ struct OptimalRequest {
   std::vector<std::string> at;
   std::shared_ptr<const LawEntry> entry;  // as PredictRequest's
   ParameterValues parameters;
+  // A second fit of the same law (a parameter file, or values in memory): quantity "multiplier"
+  // is then the compute multiplier, C_first / C: how many times more compute the first fit's
+  // compute-optimal model needs to reach the loss this one's reaches at C.
+  std::string vs;
+  ParameterValues vs_parameters;
 };
 
 struct OptimalRun {
   const LawEntry* law = nullptr;
-  std::shared_ptr<const LawEntry> entry;  // keeps an in-memory law alive
+  std::shared_ptr<const LawEntry> entry;       // keeps an in-memory law alive
+  std::shared_ptr<const Analysis> multiplier;  // the compute multiplier's, which `analysis` is
+  std::vector<double> vs;                      // the second fit's parameters, with `vs`
   const Analysis* analysis = nullptr;
   std::string preset, params_path;
   std::vector<double> parameters;
