@@ -145,6 +145,9 @@ FitResult fit_from_starts(const FitProblem<L>& problem,
   for (std::size_t idx : order) {
     if (static_cast<int>(chosen.size()) >= std::max(opt.polish, 1)) break;
     if (!outcomes[idx].finite) break;
+    if (!chosen.empty() &&
+        outcomes[idx].objective > opt.polish_within * outcomes[chosen.front()].objective)
+      break;  // `order` is by objective: every later end point is further above the best
     bool distinct = true;
     for (std::size_t c : chosen) {
       double diff = 0.0;

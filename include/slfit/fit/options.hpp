@@ -144,7 +144,12 @@ struct FitOptions {
   int max_iterations = 200;  // per start
   double function_tolerance = 1e-10;
   double parameter_tolerance = 1e-10;
-  int polish = 3;  // best distinct starts re-solved with tight tolerances (0: none)
+  // The best distinct end points re-solved with tight tolerances (0: none). Besides the best, only
+  // end points whose objective is at most `polish_within` times the best's are polished: one far
+  // above it has used its iterations in another basin and would need hundreds more to come back
+  // to the optimum the best already holds.
+  int polish = 3;
+  double polish_within = 2.0;
   Solver solver = Solver::kAuto;
   Screening screening = Screening::kAuto;
   int screen_keep = 32;    // starts solved after screening (when there are more than this)
