@@ -70,6 +70,21 @@ Json group_json(const IsoflopRun& run, const IsoflopGroup& g) {
     j["rows"].push_back(row);
   }
   j["warnings"] = r.warnings;
+  if (g.law) {
+    auto outputs = [](const std::vector<Outputs>& rows) {
+      Json out = Json::array();
+      for (const auto& row : rows) {
+        Json o;
+        for (const auto& [k, v] : row) o[k] = number_or_null(v);
+        out.push_back(o);
+      }
+      return out;
+    };
+    j["law"] = {{"name", g.law->law->name},
+                {"fit", detail::fit_object(g.law->fit)},
+                {"budgets", outputs(g.law->budgets)},
+                {"rows", outputs(g.law->rows)}};
+  }
   if (!run.request.data.frontier.empty()) {
     j["frontier"] = {{"columns", run.request.data.frontier},
                      {"kept", run.data.table.rows()},
@@ -80,6 +95,37 @@ Json group_json(const IsoflopRun& run, const IsoflopGroup& g) {
 
 std::string ci_text(const Interval& i) {
   return std::isfinite(i.lower) ? fmt::format(" [{:.4g}, {:.4g}]", i.lower, i.upper) : "";
+}
+
+double output(const Outputs& row, const char* name) {
+  for (const auto& [k, v] : row)
+    if (k == name) return v;
+  return std::nan("");
+}
+
+// Approach 3 beside Approach 2: the law's allocation at each budget next to the profiles'.
+std::string law_report(const IsoflopLawSide& side, const IsoflopGroup& g) {
+  std::string s = fmt::format("law {} fitted to the same runs: {}, objective {:.6g} (",
+                              side.law->name, to_string(side.fit.status), side.fit.objective_value);
+  for (std::size_t i = 0; i < side.fit.names.size(); ++i)
+    s += fmt::format("{}{} = {:.6g}", i ? ", " : "", side.fit.names[i], side.fit.parameters[i]);
+  s += ")\n";
+  if (side.budgets.empty() && side.rows.empty()) return s;
+  s += fmt::format("{:>10} {:>14} {:>14} {:>14} {:>14}\n", "C", "IsoFLOP N_opt", "law N_opt",
+                   "IsoFLOP D_opt", "law D_opt");
+  std::size_t k = 0;
+  for (const auto& b : g.result.budgets) {
+    if (!b.used) continue;
+    const Outputs& row = side.budgets[k++];
+    s += fmt::format("{:>10.4g} {:>14.5g} {:>14.5g} {:>14.5g} {:>14.5g}\n", b.C, b.N,
+                     output(row, "N"), b.D, output(row, "D"));
+  }
+  for (std::size_t i = 0; i < g.rows.size() && i < side.rows.size(); ++i) {
+    s += fmt::format("{:>10.4g} {:>14.5g} {:>14.5g} {:>14.5g} {:>14.5g}  (extrapolated)\n",
+                     g.rows[i].C, g.rows[i].N, output(side.rows[i], "N"), g.rows[i].D,
+                     output(side.rows[i], "D"));
+  }
+  return s;
 }
 
 std::string group_report(const IsoflopRun& run, const IsoflopGroup& g) {
@@ -108,6 +154,7 @@ std::string group_report(const IsoflopRun& run, const IsoflopGroup& g) {
         p.N, ci_text(p.N_ci), p.D, ci_text(p.D_ci), p.tokens_per_parameter,
         ci_text(p.tokens_per_parameter_ci));
   }
+  if (g.law) s += law_report(*g.law, g);
   for (const auto& w : r.warnings) s += "warning: " + w + "\n";
   return s;
 }

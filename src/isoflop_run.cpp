@@ -1,6 +1,8 @@
 // run_isoflop(): IsoFLOP profiles of a table of runs, one per value of `by`.
 #include "runtime_detail.hpp"
 #include "slfit/detail/text.hpp"
+#include "slfit/runtime/catalogue.hpp"
+#include "slfit/runtime/formula_entry.hpp"
 #include "slfit/runtime/requests.hpp"
 #include "slfit/uncertainty/bootstrap.hpp"
 
@@ -41,6 +43,41 @@ LoadedTable load(const IsoflopRequest& q) {
   return load_table(t);
 }
 
+// The allocation of the fitted law at budget C.
+Outputs allocation_at(const LawEntry& law, const std::vector<double>& p, double c) {
+  Outputs out = {{"C", c}};
+  for (auto& kv : law.analysis("allocation").run(p, {{"C", c}})) out.push_back(std::move(kv));
+  return out;
+}
+
+// The parametric law fitted to the runs the profiles used: N, D and the loss.
+IsoflopLawSide fit_law(const IsoflopRequest& q, const LawEntry& law, const Array& n, const Array& d,
+                       const Array& loss, const IsoflopGroup& g) {
+  for (const auto& in : law.inputs) {
+    if (in.name != "N" && in.name != "D") {
+      throw UsageError("option 'law': isoflop fits a law of N and D only; law '" + law.name +
+                       "' also needs '" + in.name + "'");
+    }
+  }
+  auto table = std::make_shared<Table>("<isoflop runs>");
+  table->add_column("N", n);
+  table->add_column("D", d);
+  table->add_column("loss", loss);
+  FitRequest f;
+  f.entry = std::shared_ptr<const LawEntry>(&law, [](const LawEntry*) {});
+  f.law = law.name;
+  f.data.table = table;
+  f.options = q.fit;
+  IsoflopLawSide side;
+  side.law = &law;
+  side.fit = *run_fit(f).fit;
+  if (side.fit.status == FitStatus::kFailed) return side;
+  for (const auto& b : g.result.budgets)
+    if (b.used) side.budgets.push_back(allocation_at(law, side.fit.parameters, b.C));
+  for (const auto& r : g.rows) side.rows.push_back(allocation_at(law, side.fit.parameters, r.C));
+  return side;
+}
+
 IsoflopGroup profile(const IsoflopRun& run, const Table& rows, const std::string& group,
                      const Table& at) {
   const IsoflopRequest& q = run.request;
@@ -61,6 +98,7 @@ IsoflopGroup profile(const IsoflopRun& run, const Table& rows, const std::string
     const Array& budgets = at.column("C");
     g.rows = isoflop_at(g.result, std::vector<double>(budgets.begin(), budgets.end()));
   }
+  if (run.law != nullptr) g.law = fit_law(q, *run.law, n, d, rows.column(run.data.target), g);
   return g;
 }
 
@@ -74,6 +112,7 @@ IsoflopRun run_isoflop(const IsoflopRequest& q) {
   run.data = load(q);
   const Table& t = run.data.table;
   const std::string c = header_for(q, "C"), n = header_for(q, "N"), d = header_for(q, "D");
+  if (q.entry || !q.law.empty()) run.law = q.entry ? q.entry.get() : &resolve_law(q.law);
   run.N_from = t.has(n) ? n : "C/(6*" + d + ")";
   run.D_from = t.has(d) ? d : "C/(6*" + n + ")";
   const Table at = q.at.empty() ? Table() : parse_grid(q.at, {"C"}, {}, "at");

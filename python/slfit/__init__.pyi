@@ -117,6 +117,7 @@ class IsoflopResult:
     used: int
     warnings: List[str]
     group: Optional[str]
+    law: Optional[Dict[str, Any]]
     def summary(self) -> str: ...
     def to_dict(self) -> Dict[str, Any]: ...
     def plot(self, title: str = ..., axes: Any = ...) -> Any: ...
@@ -135,4 +136,8 @@ def isoflop(
     min_points: int = ...,
     off_centre: float = ...,
     frontier: Union[str, Sequence[str], None] = ...,
+    law: Union[_PathLike, Law, None] = ...,
+    objective: Optional[str] = ...,
+    delta: Optional[float] = ...,
+    space: Optional[str] = ...,
 ) -> Union[IsoflopResult, List[IsoflopResult]]: ...

@@ -9,6 +9,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 from . import _slfit
 from ._data import as_data
 from ._errors import UsageError
+from ._laws import as_law
 from ._options import grid_items, normalize
 
 
@@ -38,6 +39,10 @@ class IsoflopResult:
         Off-centre budgets (Approach 2's bias) and failed resamples.
     group : str or None
         With ``by=``: this group's value.
+    law : dict or None
+        With ``law=``: ``name``, ``fit`` (as ``slfit fit --json``), and the law's allocation
+        (``C``, ``N``, ``D``, ``tokens_per_parameter``, ``loss``) at each used budget
+        (``budgets``) and at ``at`` (``rows``).
     """
 
     def __init__(self, doc: Dict[str, Any], report: str, run: Any) -> None:
@@ -62,6 +67,7 @@ class IsoflopResult:
         self.rows = pd.DataFrame.from_records(
             records, columns=None if records else ["C", "N", "D", "tokens_per_parameter"])
         self.used: int = int(doc["budgets_used"])
+        self.law: Optional[Dict[str, Any]] = copy.deepcopy(doc.get("law"))
         self.warnings: List[str] = list(doc["warnings"])
 
     @staticmethod
@@ -118,6 +124,10 @@ def isoflop(
     min_points: int = 3,
     off_centre: float = 0.5,
     frontier: Union[str, Sequence[str], None] = None,
+    law: Any = None,
+    objective: Optional[str] = None,
+    delta: Optional[float] = None,
+    space: Optional[str] = None,
 ) -> Union[IsoflopResult, List[IsoflopResult]]:
     """Compute-optimal N and D from IsoFLOP profiles (Hoffmann et al.'s Approach 2).
 
@@ -150,6 +160,11 @@ def isoflop(
         Keep, for each distinct value of these columns (``"budget,params"``), only the run with
         the lowest loss (the tuned frontier of a sweep); ``to_dict()["frontier"]`` says how many
         rows were dropped.
+    law : str, path-like or Law, optional
+        A parametric law of N and D fitted to the same runs (Approach 3 beside Approach 2), with
+        ``objective``, ``delta`` and ``space`` as for :func:`slfit.fit`; its compute-optimal
+        allocation at each used budget and at ``at`` is in ``law`` (``to_dict()["law"]``) and
+        beside the profiles' in ``summary()``.
 
     Returns
     -------
@@ -172,10 +187,14 @@ def isoflop(
                          {"col": col, "derive": derive, "where": where, "target": target,
                           "frontier": frontier}.items()
                          if v is not None})
+    handle = None if law is None else as_law(law)._handle
+    fit = normalize({k: v for k, v in
+                     {"objective": objective, "delta": delta, "space": space}.items()
+                     if v is not None})
     out = _slfit.isoflop(table, name, options, "" if by is None else str(by),
                          _int("bootstrap", bootstrap), _int("seed", seed),
                          grid_items(at) if at is not None else [], _int("min_points", min_points),
-                         float(off_centre))
+                         float(off_centre), handle, fit)
     doc = json.loads(out["json"])
     if isinstance(doc, list):
         return [IsoflopResult(d, out["report"], out["run"]) for d in doc]

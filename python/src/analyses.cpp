@@ -126,7 +126,8 @@ py::dict compare(const std::vector<Law>& laws, const py::object& data, const std
 
 py::dict isoflop(const py::object& data, const std::string& name, const py::dict& table,
                  const std::string& by, int bootstrap, long long seed,
-                 const std::vector<std::string>& at, int min_points, double off_centre) {
+                 const std::vector<std::string>& at, int min_points, double off_centre,
+                 const py::object& law, const py::dict& fit) {
   if (seed < 0) throw UsageError("option 'seed' takes a nonnegative int");
   const FitRequest t = fit_request(table);  // col, derive, where, target
   IsoflopRequest q;
@@ -138,6 +139,11 @@ py::dict isoflop(const py::object& data, const std::string& name, const py::dict
   q.options.min_points = min_points;
   q.options.off_centre = off_centre;
   q.at = at;
+  if (!law.is_none()) {
+    q.entry = law.cast<const Law&>().entry;
+    q.law = q.entry->name;
+    q.fit = fit_request(fit).options;
+  }
   const auto flag = std::make_shared<std::atomic<bool>>(false);
   const auto run =
       std::make_shared<const IsoflopRun>(interruptible(flag, [&q] { return run_isoflop(q); }));
@@ -153,7 +159,7 @@ py::dict isoflop(const py::object& data, const std::string& name, const py::dict
 void bind_analyses(py::module_& m) {
   m.def("isoflop", &isoflop, py::arg("data"), py::arg("name"), py::arg("table"), py::arg("by"),
         py::arg("bootstrap"), py::arg("seed"), py::arg("at"), py::arg("min_points"),
-        py::arg("off_centre"),
+        py::arg("off_centre"), py::arg("law"), py::arg("fit"),
         "IsoFLOP profiles of a table of runs: the JSON `slfit isoflop --json` prints, the text "
         "report and the run (for its figure).");
   m.def("predict", &predict, py::arg("law"), py::arg("preset"), py::arg("params"),

@@ -268,3 +268,25 @@ def test_the_compute_multiplier_equals_the_tool(run_tool, tmp_dir):
     assert np.allclose(frame["multiplier"], 2 ** (1 / TRUTH["alpha"]), rtol=1e-8)
     itself = slfit.optimal("chinchilla", "multiplier", {"C": 1e22}, params=TRUTH, vs=TRUTH)
     assert itself["multiplier"][0] == pytest.approx(1.0, rel=1e-8)
+
+
+def test_isoflop_with_a_law_equals_the_tool(tool, run_tool, runs_csv, tmp_dir):
+    # A centred IsoFLOP design from Hoffmann et al.'s law.
+    rows = []
+    g = (0.34 * 406.4 / (0.28 * 410.7)) ** (1 / 0.62)
+    for c in (1e18, 1e19, 1e20, 1e21):
+        centre = np.log10(g * (c / 6) ** (0.28 / 0.62))
+        for i in range(7):
+            n = 10 ** (centre - 0.6 + 0.2 * i)
+            rows.append({"budget": c, "params": n, "loss": float(
+                TRUTH["E"] + TRUTH["A"] / n ** 0.34 + TRUTH["B"] / (c / (6 * n)) ** 0.28)})
+    frame = pd.DataFrame(rows)
+    path = tmp_dir / "iso_law.csv"
+    frame.to_csv(path, index=False, float_format="%.17g")
+    expected = run_tool("isoflop", "--data", path, "--col", "C=budget", "--col", "N=params",
+                        "--law", "chinchilla", "--at", "C=1e24", "--json")
+    r = slfit.isoflop(frame, col={"C": "budget", "N": "params"}, law="chinchilla",
+                      at={"C": 1e24})
+    assert without_seconds(r.to_dict()) == without_seconds(expected)
+    assert r.law["fit"]["parameters"]["alpha"] == pytest.approx(0.34, abs=1e-4)
+    assert "law N_opt" in r.summary()

@@ -292,6 +292,14 @@ PY
 "$slfit" isoflop --data iso.csv --col C=budget --col N=params --at C=1e24 --json >iso.json \
   && ok || bad "isoflop"
 check_json iso.json "abs(j['N']['exponent'] - 0.28/0.62) < 0.01 and abs(j['N']['exponent'] + j['D']['exponent'] - 1) < 1e-9 and j['budgets_used'] == 4 and all(b['used'] and b['reason'] is None for b in j['budgets']) and j['rows'][0]['C'] == 1e24 and j['warnings'] == []"
+# Approach 3 beside Approach 2: Chinchilla fitted to the same runs recovers its own constants, and
+# both recipes agree at 1e24 FLOPs within the parabola's small bias.
+"$slfit" isoflop --data iso.csv --col C=budget --col N=params --law chinchilla --at C=1e24 --json >iso_law.json \
+  && ok || bad "isoflop --law"
+check_json iso_law.json "j['law']['name'] == 'chinchilla' and abs(j['law']['fit']['parameters']['alpha'] - 0.34) < 1e-4 and len(j['law']['budgets']) == 4 and abs(j['law']['rows'][0]['N'] / j['rows'][0]['N'] - 1) < 0.05"
+"$slfit" isoflop --data iso.csv --col C=budget --col N=params --law chinchilla --at C=1e24 | grep -q "law N_opt" \
+  && ok || bad "isoflop --law report"
+expect_error 2 "isoflop fits a law of N and D only; law 'qid' also needs 'P'" -- isoflop --data iso.csv --col C=budget --col N=params --law qid
 "$slfit" isoflop --data iso.csv --col C=budget --col N=params --bootstrap 50 --seed 3 --json >iso_b.json \
   && ok || bad "isoflop --bootstrap"
 check_json iso_b.json "j['resamples'] == 50 and j['N']['ci95']['exponent'][0] <= j['N']['exponent'] <= j['N']['ci95']['exponent'][1]"

@@ -8,7 +8,9 @@ namespace slfit::tool {
 
 Command add_isoflop_command(CLI::App& app) {
   struct Args {
-    std::string data, target = TableRequest().target, by, frontier;
+    std::string data, target = TableRequest().target, by, frontier, law, law_file;
+    std::string objective = "squared", space = "log";
+    double delta = FitOptions().delta;
     std::vector<std::string> cols, derives, wheres, at;
     IsoflopOptions options;
     OutputArgs output;
@@ -24,6 +26,14 @@ Command add_isoflop_command(CLI::App& app) {
   cmd->add_option("--derive", a->derives, "add a column: NAME=EXPR");
   cmd->add_option("--where", a->wheres, "keep rows where EXPR holds");
   cmd->add_option("--target", a->target, "the loss: a column or an expression")
+      ->capture_default_str();
+  add_law_options(cmd, a->law, a->law_file);
+  cmd->add_option("--objective", a->objective,
+                  "with --law: the law fit's objective (squared, huber, absolute)")
+      ->capture_default_str();
+  cmd->add_option("--delta", a->delta, "with --law and --objective huber: its delta")
+      ->capture_default_str();
+  cmd->add_option("--space", a->space, "with --law: fit in log or linear space")
       ->capture_default_str();
   cmd->add_option("--frontier", a->frontier,
                   "keep, for each distinct value of these columns (C,N), only the run with the "
@@ -50,7 +60,9 @@ Command add_isoflop_command(CLI::App& app) {
       "  slfit isoflop --data isoflops_points.csv --col C=compute_budget --col D=training_tokens "
       "--target validation_loss --at C=3.8e25\n"
       "  slfit isoflop --data isoflops.csv --col C=budget --col N=params --by experiment "
-      "--bootstrap 1000 --json");
+      "--bootstrap 1000 --json\n"
+      "  slfit isoflop --data runs.csv --col C=budget --col N=params --law chinchilla "
+      "--objective huber --delta 1e-3 --at C=1e24   # Approach 3 beside Approach 2");
   return {cmd, [a] {
             check_output(a->output);
             IsoflopRequest q;
@@ -61,6 +73,12 @@ Command add_isoflop_command(CLI::App& app) {
               q.columns[name] = header;
             }
             q.by = a->by;
+            if (!a->law.empty() || !a->law_file.empty()) {
+              q.law = law_argument(a->law, a->law_file);
+              q.fit.objective = parse_objective(a->objective);
+              q.fit.delta = a->delta;
+              q.fit.space = parse_space(a->space);
+            }
             q.options = a->options;
             q.at = a->at;
             return print_run(run_isoflop(q), a->output);

@@ -242,15 +242,31 @@ struct IsoflopRequest {
   std::string by;               // one profile per value of this column (text or numbers)
   IsoflopOptions options;       // min_points, off_centre, bootstrap, seed
   std::vector<std::string> at;  // "C=V1,V2": N_opt and D_opt there
+  // A parametric law of N and D (a name or a law file's path; or `entry`) fitted to the same runs
+  // with `fit` (Approach 3 beside Approach 2): its compute-optimal allocation at the used
+  // budgets and at `at` is reported beside the profiles'.
+  std::string law;
+  std::shared_ptr<const LawEntry> entry;
+  FitOptions fit;
+};
+
+// The parametric law's side of an isoflop run: its fit and its allocation at each budget.
+struct IsoflopLawSide {
+  const LawEntry* law = nullptr;
+  FitResult fit;
+  std::vector<Outputs> budgets;  // C, N, D, tokens_per_parameter, loss at each used budget
+  std::vector<Outputs> rows;     // the same at the `at` budgets
 };
 
 struct IsoflopGroup {
   std::string group;  // the `by` value ("" without `by`)
   IsoflopResult result;
-  std::vector<IsoflopPoint> rows;  // at the request's `at` budgets
+  std::vector<IsoflopPoint> rows;     // at the request's `at` budgets
+  std::optional<IsoflopLawSide> law;  // with a law
 };
 
 struct IsoflopRun {
+  const LawEntry* law = nullptr;  // with a law (IsoflopRequest::entry keeps one in memory alive)
   std::string source;
   LoadedTable data;
   IsoflopRequest request;
