@@ -150,8 +150,8 @@ std::vector<std::string> parse_frontier(const std::string& text) {
 std::string frontier_note(const TableRequest& request, const LoadedTable& loaded) {
   if (request.frontier.empty()) return "";
   const Eigen::Index kept = loaded.table.rows();
-  return "option 'frontier' (" + detail::join(request.frontier) + "): kept " +
-         std::to_string(kept) + " of " + std::to_string(kept + loaded.frontier_dropped) +
+  return "frontier (" + detail::join(request.frontier) + "): kept " + std::to_string(kept) +
+         " of " + std::to_string(kept + loaded.frontier_dropped) +
          " rows, the lowest target of each combination";
 }
 

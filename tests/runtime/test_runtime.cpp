@@ -287,7 +287,7 @@ TEST_CASE("runtime: a frontier keeps the row with the lowest target of each comb
   CHECK((t.table.column("loss") == Eigen::Array3d(3.05, 2.90, 2.99)).all());
   CHECK((t.table.column("lr") == Eigen::Array3d(3e-3, 1e-2, 1e-3)).all());
   CHECK(slfit::frontier_note(q, t) ==
-        "option 'frontier' (N, D): kept 3 of 8 rows, the lowest target of each combination");
+        "frontier (N, D): kept 3 of 8 rows, the lowest target of each combination");
   // An expression target is minimised too; `where` comes first.
   q.target = "2 * loss";
   q.where = {"lr < 5e-3"};

@@ -362,6 +362,15 @@ check_json m2.json "all(abs(r['multiplier'] / 2 ** (1 / 0.34) - 1) < 1e-8 for r 
   && ok || bad "optimal multiplier (formula law)"
 check_json m3.json "abs(j['rows'][0]['multiplier'] / 2 ** (1 / 0.34) - 1) < 1e-6"
 expect_error 2 "--vs goes with --quantity multiplier" -- optimal --law chinchilla --params mixA.json --vs mixB.json --quantity allocation --at C=1e21
+misfit="$data/misfitting/scaling_results_last_ckpt_only.csv"
+if [ -f "$misfit" ]; then
+  # (Mis)Fitting's final checkpoints: up to five peak learning rates per (N, D); the frontier keeps
+  # the best run of each of the 81 combinations.
+  "$slfit" fit --law chinchilla --data "$misfit" --frontier N,D --json >misfit.json && ok || bad "fit --frontier misfitting"
+  check_json misfit.json "j['points'] == 81 and j['frontier']['kept'] == 81 and j['frontier']['dropped'] == 180"
+else
+  echo "SKIP: $misfit not found; frontier real-data check skipped"
+fi
 llama="$data/llama3-isoflops/isoflops_points.csv"
 if [ -f "$llama" ]; then
   # The Llama 3 report's D_opt = 0.29 C^0.53 and 16.55T tokens at 3.8e25 FLOPs (Sec. 3.2.1).

@@ -82,7 +82,7 @@ struct LoadedTable {
 // "N,D" as the columns of option 'frontier' (every name non-empty).
 std::vector<std::string> parse_frontier(const std::string& text);
 
-// "option 'frontier' (N, D): kept 40 of 200 rows, the lowest target of each combination", or ""
+// "frontier (N, D): kept 40 of 200 rows, the lowest target of each combination", or ""
 // without a frontier.
 std::string frontier_note(const TableRequest& request, const LoadedTable& loaded);
 
