@@ -12,15 +12,20 @@ namespace slfit::python {
 
 namespace {
 
-// Where the parameters come from: exactly one of these (the run-time layer checks).
-struct ParameterSource {
-  std::string preset, params;
-  ParameterValues values;
-};
-
-ParameterSource parameter_source(const std::string& preset, const std::string& params,
-                                 const std::map<std::string, double>& values) {
-  return {preset, params, ParameterValues(values.begin(), values.end())};
+// The law, where its parameters come from (exactly one of a preset, a parameter file and values;
+// the run-time layer checks) and the grid, as predict, optimal and simulate requests hold them.
+template <class Request>
+Request law_request(const Law& law, const std::string& preset, const std::string& params,
+                    const std::map<std::string, double>& values,
+                    const std::vector<std::string>& at) {
+  Request q;
+  q.entry = law.entry;
+  q.law = law.entry->name;
+  q.preset = preset;
+  q.params = params;
+  q.parameters = ParameterValues(values.begin(), values.end());
+  q.at = at;
+  return q;
 }
 
 py::array_t<double> array(const Array& values) {
@@ -37,14 +42,7 @@ py::dict columns(const Table& table) {
 py::dict predict(const Law& law, const std::string& preset, const std::string& params,
                  const std::map<std::string, double>& values, const std::vector<std::string>& at,
                  const py::object& data, const std::string& name, const py::dict& options) {
-  const ParameterSource source = parameter_source(preset, params, values);
-  PredictRequest q;
-  q.entry = law.entry;
-  q.law = law.entry->name;
-  q.preset = source.preset;
-  q.params = source.params;
-  q.parameters = source.values;
-  q.at = at;
+  PredictRequest q = law_request<PredictRequest>(law, preset, params, values, at);
   if (!data.is_none()) {
     const FitRequest table = fit_request(options);  // col, derive, where, target only
     q.data = table_request(data, name, table.data);
@@ -67,15 +65,8 @@ std::string optimal(const Law& law, const std::string& quantity, const std::stri
                     const std::string& params, const std::map<std::string, double>& values,
                     const std::vector<std::string>& at, const std::string& vs,
                     const std::map<std::string, double>& vs_values) {
-  const ParameterSource source = parameter_source(preset, params, values);
-  OptimalRequest q;
-  q.entry = law.entry;
-  q.law = law.entry->name;
+  OptimalRequest q = law_request<OptimalRequest>(law, preset, params, values, at);
   q.quantity = quantity;
-  q.preset = source.preset;
-  q.params = source.params;
-  q.parameters = source.values;
-  q.at = at;
   q.vs = vs;
   q.vs_parameters = ParameterValues(vs_values.begin(), vs_values.end());
   py::gil_scoped_release release;
@@ -87,14 +78,7 @@ py::dict simulate(const Law& law, const std::string& preset, const std::string& 
                   double noise, const std::string& noise_kind, long long seed,
                   const std::string& target) {
   if (seed < 0) throw UsageError("option 'seed' takes a nonnegative int");
-  const ParameterSource source = parameter_source(preset, params, values);
-  SimulateRequest q;
-  q.entry = law.entry;
-  q.law = law.entry->name;
-  q.preset = source.preset;
-  q.params = source.params;
-  q.parameters = source.values;
-  q.at = at;
+  SimulateRequest q = law_request<SimulateRequest>(law, preset, params, values, at);
   q.noise = noise;
   q.noise_kind = noise_kind;
   q.seed = static_cast<std::uint64_t>(seed);

@@ -21,14 +21,14 @@ struct Law {
   std::shared_ptr<const LawEntry> entry;
 };
 
-// A fit run held by Python for its figure (FitResult.plot), built once and never changed.
-struct FitRunHandle {
-  std::shared_ptr<const FitRun> run;
+// A run held by Python for its figure (FitResult.plot, IsoflopResult.plot), built once and never
+// changed.
+template <class Run>
+struct RunHandle {
+  std::shared_ptr<const Run> run;
 };
-
-struct IsoflopRunHandle {
-  std::shared_ptr<const IsoflopRun> run;
-};
+using FitRunHandle = RunHandle<FitRun>;
+using IsoflopRunHandle = RunHandle<IsoflopRun>;
 
 // The library's figures as dicts, and the FitRun class (figure.cpp).
 void bind_figures(py::module_& m);

@@ -54,8 +54,6 @@ py::dict panel_dict(const Panel& p) {
   return d;
 }
 
-}  // namespace
-
 py::dict figure_dict(const Figure& f) {
   py::dict d;
   d["title"] = f.title;
@@ -65,21 +63,25 @@ py::dict figure_dict(const Figure& f) {
   return d;
 }
 
+// The class of a run handle, with its figure().
+template <class Run>
+void bind_handle(py::module_& m, const char* name, const char* doc, const char* figure_doc) {
+  py::class_<RunHandle<Run>>(m, name, doc)
+      .def(
+          "figure",
+          [](const RunHandle<Run>& h, const std::string& title) {
+            return figure_dict(figure(*h.run, title));
+          },
+          py::arg("title") = "", figure_doc);
+}
+
+}  // namespace
+
 void bind_figures(py::module_& m) {
-  py::class_<FitRunHandle>(m, "FitRun", "A fit run kept for its figure.")
-      .def(
-          "figure",
-          [](const FitRunHandle& h, const std::string& title) {
-            return figure_dict(figure(*h.run, title));
-          },
-          py::arg("title") = "", "The figure `slfit fit --plot` draws, as a dict of panels.");
-  py::class_<IsoflopRunHandle>(m, "IsoflopRun", "An isoflop run kept for its figure.")
-      .def(
-          "figure",
-          [](const IsoflopRunHandle& h, const std::string& title) {
-            return figure_dict(figure(*h.run, title));
-          },
-          py::arg("title") = "", "The figure `slfit isoflop --plot` draws, as a dict of panels.");
+  bind_handle<FitRun>(m, "FitRun", "A fit run kept for its figure.",
+                      "The figure `slfit fit --plot` draws, as a dict of panels.");
+  bind_handle<IsoflopRun>(m, "IsoflopRun", "An isoflop run kept for its figure.",
+                          "The figure `slfit isoflop --plot` draws, as a dict of panels.");
   m.def(
       "palette",
       [] {
