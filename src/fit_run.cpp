@@ -210,6 +210,9 @@ void check_request(const FitRequest& q) {
   if (!q.group.empty() && q.bootstrap == 0) {
     throw UsageError("option 'group' goes with option 'bootstrap' K");
   }
+  if (q.draws && q.bootstrap == 0) {
+    throw UsageError("option 'draws' goes with option 'bootstrap' K (it keeps the resamples)");
+  }
   if ((!q.quantity.empty() || !q.budget.empty()) && q.bootstrap == 0) {
     throw UsageError(
         "option 'quantity' and option 'budget' give bootstrap intervals: add option 'bootstrap' K");

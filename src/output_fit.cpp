@@ -87,6 +87,18 @@ Json interval_json(const Interval& i) {
   return Json::array({number_or_null(i.lower), number_or_null(i.upper)});
 }
 
+// Every resample's parameters (null where it failed), for intervals that combine two fits.
+Json draws_object(const BootstrapResult& b) {
+  Json names = Json::array(), values = Json::array();
+  for (const auto& e : b.parameters) names.push_back(e.name);
+  for (const auto& row : b.samples) {
+    Json r = Json::array();
+    for (double v : row) r.push_back(number_or_null(v));
+    values.push_back(std::move(r));
+  }
+  return {{"parameters", names}, {"values", values}};
+}
+
 Json bootstrap_object(const BootstrapResult& b) {
   Json j;
   j["resamples"] = b.resamples;
@@ -281,7 +293,10 @@ std::string to_json(const FitRun& run) {
   }
   Json j = detail::fit_object(*run.fit);
   add_frontier(j, run);
-  if (run.bootstrap) j["bootstrap"] = bootstrap_object(*run.bootstrap);
+  if (run.bootstrap) {
+    j["bootstrap"] = bootstrap_object(*run.bootstrap);
+    if (run.request.draws) j["bootstrap"]["draws"] = draws_object(*run.bootstrap);
+  }
   if (run.holdout) j["holdout"] = detail::holdout_object(*run.holdout);
   if (run.predictions)
     j["predictions"] = prediction_object(*run.predictions, run.prediction_points);

@@ -166,6 +166,26 @@ std::string to_csv(const PredictRun& run) {
   return detail::table_csv(head, rows);
 }
 
+namespace {
+
+// The multiplier's intervals, one line per grid point.
+std::string intervals_report(const OptimalRun& run) {
+  std::string s =
+      fmt::format("95% intervals from {} pairs of bootstrap draws (draw i of each fit):\n",
+                  run.intervals->pairs);
+  for (std::size_t i = 0; i < run.rows.size(); ++i) {
+    s += fmt::format("  {} = {:.7g}:", run.rows[i].front().first, run.rows[i].front().second);
+    for (const auto& [k, v] : run.intervals->ci95[i])
+      s += fmt::format(" {} [{}, {}]", k, format_value(v.lower, 5), format_value(v.upper, 5));
+    if (run.intervals->failed[i] > 0)
+      s += fmt::format(" ({} pairs failed)", run.intervals->failed[i]);
+    s += "\n";
+  }
+  return s;
+}
+
+}  // namespace
+
 std::string report(const OptimalRun& run) {
   std::string s = run.law->name + " " + run.analysis->quantity + ": " + run.analysis->help + "\n";
   // Columns of 15 characters, wider where a name needs it (tokens_per_parameter), so that names
@@ -181,6 +201,8 @@ std::string report(const OptimalRun& run) {
       s += fmt::format("{:>{}.7g}", r[i].second, i < width.size() ? width[i] : 15);
     s += "\n";
   }
+  if (run.intervals) s += intervals_report(run);
+  for (const auto& w : run.warnings) s += "warning: " + w + "\n";
   return s;
 }
 
@@ -191,22 +213,44 @@ std::string to_json(const OptimalRun& run) {
   j["quantity"] = run.analysis->quantity;
   for (const auto& [k, v] : run.summary) j[k] = v;
   j["rows"] = Json::array();
-  for (const auto& r : run.rows) {
+  for (std::size_t i = 0; i < run.rows.size(); ++i) {
     Json row;
-    for (const auto& [k, v] : r) row[k] = number_or_null(v);
+    for (const auto& [k, v] : run.rows[i]) row[k] = number_or_null(v);
+    if (run.intervals) {
+      Json ci = Json::object();
+      for (const auto& [k, v] : run.intervals->ci95[i])
+        ci[k] = Json::array({number_or_null(v.lower), number_or_null(v.upper)});
+      row["ci95"] = ci;
+      row["failed_pairs"] = run.intervals->failed[i];
+    }
     j["rows"].push_back(row);
   }
+  if (run.intervals) j["paired_draws"] = run.intervals->pairs;
+  j["warnings"] = run.warnings;
   return j.dump(2);
 }
 
 std::string to_csv(const OptimalRun& run) {
+  std::vector<std::string> head = names_of(run.rows.front());
+  if (run.intervals) {
+    for (const auto& [k, v] : run.intervals->ci95.front()) {
+      head.push_back(k + "_lower");
+      head.push_back(k + "_upper");
+    }
+  }
   std::vector<std::vector<double>> values;
-  for (const auto& r : run.rows) {
+  for (std::size_t i = 0; i < run.rows.size(); ++i) {
     std::vector<double> row;
-    for (const auto& [k, v] : r) row.push_back(v);
+    for (const auto& [k, v] : run.rows[i]) row.push_back(v);
+    if (run.intervals) {
+      for (const auto& [k, v] : run.intervals->ci95[i]) {
+        row.push_back(v.lower);
+        row.push_back(v.upper);
+      }
+    }
     values.push_back(std::move(row));
   }
-  return detail::table_csv(names_of(run.rows.front()), values);
+  return detail::table_csv(head, values);
 }
 
 std::string report(const Comparison& c) {

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "slfit/core/limits.hpp"
 #include "slfit/detail/text.hpp"
 #include "slfit/runtime/output.hpp"
 #include "slfit/runtime/requests.hpp"
@@ -88,6 +89,49 @@ std::vector<double> chosen_parameters(const LawEntry& law, const std::string& pr
   if (preset.empty() == params_path.empty())
     throw UsageError("give exactly one of option 'preset' and option 'params'");
   return preset.empty() ? read_params_file(params_path, law) : law.preset(preset);
+}
+
+std::optional<ParameterDraws> read_parameter_draws(const std::string& path) {
+  const nlohmann::json j = load_fit_file(path);
+  if (!j.is_object() || !j.contains("bootstrap") || !j["bootstrap"].is_object() ||
+      !j["bootstrap"].contains("draws")) {
+    return std::nullopt;
+  }
+  const nlohmann::json& d = j["bootstrap"]["draws"];
+  const std::string where = "parameter file '" + path + "', bootstrap.draws";
+  if (!d.is_object() || !d.contains("parameters") || !d["parameters"].is_array() ||
+      !d.contains("values") || !d["values"].is_array()) {
+    throw DataError(where + ": expected an object with arrays 'parameters' and 'values'");
+  }
+  ParameterDraws out;
+  for (const auto& name : d["parameters"]) {
+    if (!name.is_string()) throw DataError(where + ".parameters: expected names (strings)");
+    out.names.push_back(name.get<std::string>());
+  }
+  const auto& values = d["values"];
+  if (values.size() > static_cast<std::size_t>(kMaxResamples)) {
+    throw DataError(where + ".values: " + std::to_string(values.size()) +
+                    " draws, more than the limit of " + std::to_string(kMaxResamples));
+  }
+  out.rows.reserve(values.size());
+  for (std::size_t r = 0; r < values.size(); ++r) {
+    const auto& row = values[r];
+    if (!row.is_array() || row.size() != out.names.size()) {
+      throw DataError(where + ".values[" + std::to_string(r) + "]: expected " +
+                      std::to_string(out.names.size()) + " values, one per parameter");
+    }
+    std::vector<double> v;
+    v.reserve(row.size());
+    for (const auto& x : row) {
+      if (!x.is_null() && !x.is_number()) {
+        throw DataError(where + ".values[" + std::to_string(r) +
+                        "]: expected numbers, or null for a failed resample");
+      }
+      v.push_back(x.is_null() ? std::nan("") : x.get<double>());
+    }
+    out.rows.push_back(std::move(v));
+  }
+  return out;
 }
 
 namespace detail {

@@ -46,43 +46,27 @@ Table inputs_from_data(const LawEntry& law, const LoadedTable& data, const Colum
   return out;
 }
 
-// The compute multiplier as an analysis: what reports, JSON and figures read of it.
-std::shared_ptr<const Analysis> compute_multiplier(const LawEntry& law) {
-  auto has = [&](const char* quantity) {
-    return std::any_of(law.analyses.begin(), law.analyses.end(),
-                       [&](const Analysis& a) { return a.quantity == quantity; });
-  };
-  if (!has("allocation") || !has("compute")) {
-    throw UsageError(
-        "option 'vs' needs a loss law of N and D (its allocation and compute "
-        "analyses); law '" +
-        law.name + "' has neither");
+// With draws of both fits the multiplier gets intervals; with draws of one, a warning says why it
+// has none.
+void paired_draws_notes(const std::optional<std::vector<std::vector<double>>>& first,
+                        const std::optional<std::vector<std::vector<double>>>& second,
+                        OptimalRun& run) {
+  if (!first && !second) return;
+  if (!first || !second) {
+    run.warnings.push_back(
+        std::string("no interval for the multiplier: only the ") +
+        (first ? "first fit (option 'params')" : "second fit (option 'vs')") +
+        " carries bootstrap draws; fit both with options 'bootstrap' K, 'seed' S and 'draws'");
+    return;
   }
-  auto a = std::make_shared<Analysis>();
-  a->quantity = "multiplier";
-  a->required = law.analysis("allocation").required;
-  a->help =
-      "compute multiplier: how many times the compute C the first fit needs to reach the "
-      "loss the second (option 'vs') reaches at C, both compute-optimal";
-  a->plotted = {"multiplier"};
-  a->plot_label = "compute multiplier";
-  return a;
-}
-
-// At budget C: the second fit's compute-optimal loss, the compute the first needs for it, and
-// their ratio.
-Outputs multiplier_at(const LawEntry& law, const std::vector<double>& first,
-                      const std::vector<double>& second, const Row& r) {
-  const Outputs reached = law.analysis("allocation").run(second, r);
-  const auto loss = std::find_if(reached.begin(), reached.end(),
-                                 [](const auto& kv) { return kv.first == "loss"; });
-  Row target = r;
-  target["loss"] = loss->second;
-  const Outputs needed = law.analysis("compute").run(first, target);
-  const auto at =
-      std::find_if(needed.begin(), needed.end(), [](const auto& kv) { return kv.first == "C"; });
-  const double c = *get(r, "C"), c_first = at->second;
-  return {{"loss", loss->second}, {"C_first", c_first}, {"multiplier", c_first / c}};
+  if (first->size() != second->size()) {
+    run.warnings.push_back("the fits carry " + std::to_string(first->size()) + " and " +
+                           std::to_string(second->size()) +
+                           " bootstrap draws: the intervals pair the first " +
+                           std::to_string(std::min(first->size(), second->size())) + " of each");
+  }
+  run.intervals.emplace();
+  run.intervals->pairs = static_cast<int>(std::min(first->size(), second->size()));
 }
 
 }  // namespace
@@ -131,9 +115,11 @@ OptimalRun run_optimal(const OptimalRequest& q) {
     throw UsageError("option 'vs' goes with option 'quantity' multiplier (the compute multiplier)");
   }
   if (versus) {
-    run.multiplier = compute_multiplier(law);
+    run.multiplier = detail::compute_multiplier(law);
     run.analysis = run.multiplier.get();
     run.vs = chosen_parameters(law, "", q.vs, q.vs_parameters);
+  } else if (q.draws || q.vs_draws) {
+    throw UsageError("bootstrap draws go with option 'quantity' multiplier and option 'vs'");
   } else {
     run.analysis = &law.analysis(q.quantity);
   }
@@ -141,6 +127,12 @@ OptimalRun run_optimal(const OptimalRequest& q) {
   run.params_path = q.params;
   run.parameters = chosen_parameters(law, q.preset, q.params, q.parameters);
   run.grid = analysis_grid(q.at, law, *run.analysis);
+  std::optional<std::vector<std::vector<double>>> first, second;
+  if (versus) {
+    first = detail::law_draws(law, q.draws, q.params, "params");
+    second = detail::law_draws(law, q.vs_draws, q.vs, "vs");
+    paired_draws_notes(first, second, run);
+  }
   const auto names = run.grid.names();
   for (Eigen::Index i = 0; i < run.grid.rows(); ++i) {
     Row r;
@@ -149,8 +141,13 @@ OptimalRun run_optimal(const OptimalRequest& q) {
       r[n] = run.grid.column(n)(i);
       out.emplace_back(n, r[n]);
     }
-    Outputs computed = versus ? multiplier_at(law, run.parameters, run.vs, r)
+    Outputs computed = versus ? detail::multiplier_at(law, run.parameters, run.vs, r)
                               : run.analysis->run(run.parameters, r);
+    if (run.intervals) {
+      auto [failed, ci] = detail::paired_intervals(law, *first, *second, r);
+      run.intervals->failed.push_back(failed);
+      run.intervals->ci95.push_back(std::move(ci));
+    }
     for (auto& kv : computed) {
       // An input the analysis also reports (N when N was given) appears once.
       auto same =

@@ -9,6 +9,7 @@
 #include "slfit/core/expression.hpp"
 #include "slfit/core/table.hpp"
 #include "slfit/runtime/law_entry.hpp"
+#include "slfit/runtime/requests.hpp"
 
 namespace slfit::detail {
 
@@ -33,5 +34,22 @@ void add_numeric_allocation(LawEntry& law);
 
 // UsageError unless the law has this input.
 void require_input(const LawEntry& law, const std::string& name);
+
+// The compute multiplier (`optimal --quantity multiplier --vs`, multiplier.cpp): the analysis
+// that reports and figures read, and its outputs at a grid point (loss, C_first, multiplier).
+std::shared_ptr<const Analysis> compute_multiplier(const LawEntry& law);
+Outputs multiplier_at(const LawEntry& law, const std::vector<double>& first,
+                      const std::vector<double>& second, const Row& r);
+// One fit's bootstrap draws in the law's order: those given in memory, else those of its parameter
+// file, else none. `option` names the fit in messages.
+std::optional<std::vector<std::vector<double>>> law_draws(
+    const LawEntry& law, const std::optional<ParameterDraws>& given, const std::string& path,
+    const std::string& option);
+// The failed pairs and the 95% percentile intervals of the outputs over draw i of `first` with draw
+// i of `second`, for i below the shorter count. A pair fails where either resample failed or the
+// loss is out of the first draw's reach.
+std::pair<int, std::vector<std::pair<std::string, Interval>>> paired_intervals(
+    const LawEntry& law, const std::vector<std::vector<double>>& first,
+    const std::vector<std::vector<double>>& second, const Row& r);
 
 }  // namespace slfit::detail

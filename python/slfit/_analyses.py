@@ -140,14 +140,20 @@ def optimal(
         A second fit of the same law; with ``quantity="multiplier"`` the result is the compute
         multiplier at each C: the compute the first fit's compute-optimal model needs to reach
         the loss this one's reaches at C (``C_first``), divided by C (OLMo's effective compute
-        multiplier, marin's effective speedup).
+        multiplier, marin's effective speedup). When both fits carry bootstrap draws (two
+        FitResults fitted with ``bootstrap=K``, or two files of ``fit --bootstrap K --draws
+        --json``), draw i of one is paired with draw i of the other and each output gets a 95%
+        interval, in columns ``NAME_lower`` and ``NAME_upper``. With the same ``seed`` and
+        ``bootstrap`` on tables whose rows match, both fits resampled the same rows in draw i, so
+        the interval allows for what they share.
 
     Returns
     -------
     pandas.DataFrame
         One row per point: the inputs, then the analysis's outputs. ``attrs`` holds ``law``,
-        ``preset``, ``quantity`` and the law's summary quantities at these parameters (for
-        Chinchilla ``G``, ``a``, ``b``), as in ``slfit optimal --json``.
+        ``preset``, ``quantity``, ``warnings`` and the law's summary quantities at these
+        parameters (for Chinchilla ``G``, ``a``, ``b``), as in ``slfit optimal --json``; with
+        intervals also ``paired_draws`` and ``failed_pairs`` (one count per row).
 
     Examples
     --------
@@ -160,13 +166,27 @@ def optimal(
         _, vs_path, vs_values = parameter_source(vs, None)
     doc = json.loads(
         _slfit.optimal(entry._handle, str(quantity), preset_name, path, values, grid_items(at),
-                       vs_path, vs_values)
+                       vs_path, vs_values, *_draws(params), *_draws(vs))
     )
     rows = doc.pop("rows")
+    failed = [row.pop("failed_pairs") for row in rows if "failed_pairs" in row]
+    for row in rows:  # intervals as the tool's CSV gives them: NAME_lower, NAME_upper
+        for name, (lower, upper) in row.pop("ci95", {}).items():
+            row[name + "_lower"], row[name + "_upper"] = lower, upper
     frame = _pandas().DataFrame.from_records(rows)
     frame = frame.astype("float64")  # null (the library's NaN) as NaN
+    if failed:
+        doc["failed_pairs"] = failed
     frame.attrs.update(doc)
     return frame
+
+
+def _draws(params: Any) -> Tuple[Any, Any]:
+    """A bootstrapped FitResult's resampled parameters (names, samples), else (None, None)."""
+    boot = getattr(params, "bootstrap", None)
+    if boot is None or not isinstance(getattr(params, "params", None), Mapping):
+        return None, None
+    return list(boot.names), boot.samples
 
 
 def simulate(

@@ -47,7 +47,9 @@ def fit(law: Union[str, "os.PathLike[str]", Law], data: Any, **options: Any) -> 
         - ``threads`` (0: all cores), ``screening``, ``screen_keep``, ``solver``
         - ``by`` : column, one fit per value (returns :class:`FitResults`)
         - ``bootstrap`` : int K, ``group`` : column, ``bootstrap_from_starts`` : bool,
-          ``quantity``/``quantity_at``, ``budget`` : float or list
+          ``quantity``/``quantity_at``, ``budget`` : float or list, ``draws`` : bool (every
+          resample's parameters in ``to_dict()["bootstrap"]["draws"]``, as ``fit --draws``; the
+          result's ``bootstrap.samples`` holds them either way)
         - ``holdout`` : expression selecting the rows held out; ``predict_at`` : dict of input
           to values
         - ``skip_nonpositive`` : bool; ``fix_from``, ``format_column``, ``reference``

@@ -61,14 +61,35 @@ py::dict predict(const Law& law, const std::string& preset, const std::string& p
   return out;
 }
 
+// A FitResult's bootstrap samples ([resample][parameter], NaN where one failed) as draws.
+std::optional<ParameterDraws> draws(const py::object& names, const py::object& samples) {
+  if (names.is_none()) return std::nullopt;
+  ParameterDraws d;
+  d.names = names.cast<std::vector<std::string>>();
+  const auto a = samples.cast<py::array_t<double, py::array::c_style | py::array::forcecast>>();
+  if (a.ndim() != 2 || a.shape(1) != static_cast<py::ssize_t>(d.names.size())) {
+    throw UsageError("bootstrap samples: expected one column per parameter name");
+  }
+  const auto v = a.unchecked<2>();
+  d.rows.assign(static_cast<std::size_t>(v.shape(0)), std::vector<double>(d.names.size()));
+  for (py::ssize_t r = 0; r < v.shape(0); ++r)
+    for (py::ssize_t c = 0; c < v.shape(1); ++c)
+      d.rows[static_cast<std::size_t>(r)][static_cast<std::size_t>(c)] = v(r, c);
+  return d;
+}
+
 std::string optimal(const Law& law, const std::string& quantity, const std::string& preset,
                     const std::string& params, const std::map<std::string, double>& values,
                     const std::vector<std::string>& at, const std::string& vs,
-                    const std::map<std::string, double>& vs_values) {
+                    const std::map<std::string, double>& vs_values, const py::object& names,
+                    const py::object& samples, const py::object& vs_names,
+                    const py::object& vs_samples) {
   OptimalRequest q = law_request<OptimalRequest>(law, preset, params, values, at);
   q.quantity = quantity;
   q.vs = vs;
   q.vs_parameters = ParameterValues(vs_values.begin(), vs_values.end());
+  q.draws = draws(names, samples);
+  q.vs_draws = draws(vs_names, vs_samples);
   py::gil_scoped_release release;
   return to_json(run_optimal(q));
 }
@@ -153,7 +174,8 @@ void bind_analyses(py::module_& m) {
         "`value` and, from a table with the target, `observed`, as float64 arrays.");
   m.def("optimal", &optimal, py::arg("law"), py::arg("quantity"), py::arg("preset"),
         py::arg("params"), py::arg("parameters"), py::arg("at"), py::arg("vs"),
-        py::arg("vs_parameters"),
+        py::arg("vs_parameters"), py::arg("names") = py::none(), py::arg("samples") = py::none(),
+        py::arg("vs_names") = py::none(), py::arg("vs_samples") = py::none(),
         "An analysis of the law at grid points: the JSON `slfit optimal --json` prints.");
   m.def("simulate", &simulate, py::arg("law"), py::arg("preset"), py::arg("params"),
         py::arg("parameters"), py::arg("at"), py::arg("noise"), py::arg("noise_kind"),

@@ -40,6 +40,7 @@ const std::vector<std::string>& option_names() {
                                                  "bootstrap",
                                                  "group",
                                                  "bootstrap_from_starts",
+                                                 "draws",
                                                  "predict_at",
                                                  "budget",
                                                  "quantity",
@@ -157,6 +158,8 @@ void read_option(FitRequest& q, const std::string& name, const py::handle& v) {
     q.group = text(v, name);
   } else if (name == "bootstrap_from_starts") {
     q.bootstrap_from_starts = flag(v, name);
+  } else if (name == "draws") {
+    q.draws = flag(v, name);
   } else if (name == "predict_at") {
     q.predict_at = texts(v, name);
   } else if (name == "budget") {

@@ -270,6 +270,41 @@ def test_the_compute_multiplier_equals_the_tool(run_tool, tmp_dir):
     assert itself["multiplier"][0] == pytest.approx(1.0, rel=1e-8)
 
 
+def test_the_multiplier_interval_from_two_bootstraps_equals_the_tool(runs, run_tool, tmp_dir):
+    # The same runs as if trained on a worse mix (A doubled, the same noise), both fitted with the
+    # same bootstrap; draw i of one is paired with draw i of the other.
+    worse = runs.copy()
+    n, d = worse["params"], worse["tokens"]
+    clean = TRUTH["E"] + TRUTH["A"] / n**0.34 + TRUTH["B"] / d**0.28
+    worse["loss"] = runs["loss"] / clean * (clean + TRUTH["A"] / n**0.34)
+    options = dict(col=COLS, bootstrap=40, seed=2, draws=True)
+    fits, files = [], []
+    for name, frame in (("worse", worse), ("better", runs)):
+        path = tmp_dir / f"mix_{name}.csv"
+        frame.to_csv(path, index=False, float_format="%.17g")
+        fits.append(slfit.fit("chinchilla", frame, **options))
+        files.append(tmp_dir / f"mix_{name}.json")
+        doc = run_tool("fit", "--law", "chinchilla", "--data", path, "--col", "N=params", "--col",
+                       "D=tokens", "--bootstrap", "40", "--seed", "2", "--draws", "--json")
+        files[-1].write_text(json.dumps(doc))
+        assert without_seconds(fits[-1].to_dict()) == without_seconds(doc)
+    tool = run_tool("optimal", "--law", "chinchilla", "--params", files[0], "--vs", files[1],
+                    "--quantity", "multiplier", "--at", "C=1e21,1e24", "--json")
+    frame = slfit.optimal("chinchilla", "multiplier", {"C": [1e21, 1e24]}, params=fits[0],
+                          vs=fits[1])
+    assert frame.attrs["paired_draws"] == tool["paired_draws"] == 40
+    assert frame.attrs["failed_pairs"] == [r["failed_pairs"] for r in tool["rows"]]
+    for got, want in zip(frame.to_dict("records"), tool["rows"]):
+        for k, (lower, upper) in want["ci95"].items():
+            assert (got[k + "_lower"], got[k + "_upper"]) == (lower, upper)
+        assert got["multiplier"] == want["multiplier"]
+        assert got["multiplier_lower"] < got["multiplier"] < got["multiplier_upper"]
+    # Without draws on one side: no interval, and the warning says why.
+    one = slfit.optimal("chinchilla", "multiplier", {"C": 1e22}, params=fits[0], vs=TRUTH)
+    assert "multiplier_lower" not in one.columns
+    assert "only the first fit" in one.attrs["warnings"][0]
+
+
 def test_isoflop_with_a_law_equals_the_tool(tool, run_tool, runs_csv, tmp_dir):
     # A centred IsoFLOP design from Hoffmann et al.'s law.
     rows = []

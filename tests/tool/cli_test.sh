@@ -362,6 +362,35 @@ check_json m2.json "all(abs(r['multiplier'] / 2 ** (1 / 0.34) - 1) < 1e-8 for r 
   && ok || bad "optimal multiplier (formula law)"
 check_json m3.json "abs(j['rows'][0]['multiplier'] / 2 ** (1 / 0.34) - 1) < 1e-6"
 expect_error 2 "--vs goes with --quantity multiplier" -- optimal --law chinchilla --params mixA.json --vs mixB.json --quantity allocation --at C=1e21
+# Its interval from two bootstrapped fits: runs simulated from both laws on one grid with the same
+# noise, each fitted with 100 resamples of the same seed; draw i of one is paired with draw i of
+# the other. A fit against itself pairs identical draws: [1, 1] (to the compute analysis's 1e-12).
+for m in A B; do
+  "$slfit" simulate --law chinchilla --params mix$m.json --at N=5e7,1e8,3e8,1e9,3e9,1e10 \
+    --at D=1e9,3e9,1e10,3e10,1e11,3e11 --noise 0.01 --noise-kind multiplicative --seed 5 >mix$m.csv
+  "$slfit" fit --law chinchilla --data mix$m.csv --bootstrap 100 --seed 1 --draws --json >fit$m.json \
+    && ok || bad "fit --bootstrap --draws ($m)"
+done
+check_json fitA.json "len(j['bootstrap']['draws']['values']) == 100 and j['bootstrap']['draws']['parameters'] == list(j['parameters'])"
+"$slfit" optimal --law chinchilla --params fitA.json --vs fitB.json --quantity multiplier --at C=1e21,1e24 --json >mci.json \
+  && ok || bad "optimal multiplier with draws"
+check_json mci.json "j['paired_draws'] == 100 and all(r['ci95']['multiplier'][0] < r['multiplier'] < r['ci95']['multiplier'][1] for r in j['rows'])"
+check_json mci.json "all(r['ci95']['multiplier'][0] < 2 ** (1 / 0.34) < r['ci95']['multiplier'][1] for r in j['rows'])"
+"$slfit" optimal --law chinchilla --params fitA.json --vs fitB.json --quantity multiplier --at C=1e21 --csv >mci.csv \
+  && ok || bad "optimal multiplier with draws --csv"
+head -1 mci.csv | grep -qx 'C,loss,C_first,multiplier,loss_lower,loss_upper,C_first_lower,C_first_upper,multiplier_lower,multiplier_upper' \
+  && ok || bad "multiplier interval CSV header: $(head -1 mci.csv)"
+"$slfit" optimal --law chinchilla --params fitA.json --vs fitA.json --quantity multiplier --at C=1e22 --json >mself.json \
+  && ok || bad "optimal multiplier with draws (itself)"
+check_json mself.json "all(abs(x - 1) < 1e-12 for x in j['rows'][0]['ci95']['multiplier']) and j['rows'][0]['failed_pairs'] == 0"
+"$slfit" optimal --law chinchilla --params fitA.json --vs mixB.json --quantity multiplier --at C=1e22 --json >mone.json \
+  && ok || bad "optimal multiplier, draws of one fit"
+check_json mone.json "'ci95' not in j['rows'][0] and 'only the first fit' in j['warnings'][0]"
+expect_error 2 "--draws goes with --bootstrap" -- fit --law chinchilla --data mixA.csv --draws
+python3 -c "
+import json; j = json.load(open('fitB.json')); j['bootstrap']['draws']['values'][3] = [1, 2]
+json.dump(j, open('badd.json', 'w'))"
+expect_error 1 "bootstrap.draws.values[3]: expected 5 values" -- optimal --law chinchilla --params fitA.json --vs badd.json --quantity multiplier --at C=1e22
 misfit="$data/misfitting/scaling_results_last_ckpt_only.csv"
 if [ -f "$misfit" ]; then
   # (Mis)Fitting's final checkpoints: up to five peak learning rates per (N, D); the frontier keeps

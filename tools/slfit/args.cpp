@@ -73,6 +73,9 @@ void add_fit_options(CLI::App* cmd, FitArgs& a) {
                 "in log space, leave out rows whose target is <= 0 (and list them)");
   cmd->add_option("--bootstrap", a.bootstrap, "resampling intervals from K refits");
   cmd->add_option("--group", a.group, "with --bootstrap: resample whole groups of this column");
+  cmd->add_flag("--draws", a.draws,
+                "with --bootstrap and --json: every resample's parameters (bootstrap.draws), "
+                "for `slfit optimal --quantity multiplier --vs` intervals");
   cmd->add_flag("--bootstrap-from-starts", a.bootstrap_from_starts,
                 "refit each resample from the start grid, not from the best fit");
   cmd->add_option("--predict-at", a.predict_at,
@@ -140,6 +143,7 @@ FitRequest fit_request(const FitArgs& a) {
   q.bootstrap = a.bootstrap;
   q.group = a.group;
   q.bootstrap_from_starts = a.bootstrap_from_starts;
+  q.draws = a.draws;
   q.quantity = a.quantity;
   q.quantity_at = a.quantity_at;
   for (const auto& b : a.budgets) q.budget.push_back(parse_number(b, "--budget"));

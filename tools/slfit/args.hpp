@@ -20,7 +20,7 @@ struct FitArgs {
   std::string law, law_file, data, target, objective, space, starts;
   std::vector<std::string> cols, derives, wheres, fixes, bounds, start_points;
   std::string weights, by, fix_from, format_column, reference;
-  bool skip_nonpositive = false, bootstrap_from_starts = false;
+  bool skip_nonpositive = false, bootstrap_from_starts = false, draws = false;
   int bootstrap = 0;
   std::string group, holdout, quantity, frontier;
   std::vector<std::string> predict_at, budgets, quantity_at;

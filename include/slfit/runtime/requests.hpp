@@ -101,6 +101,18 @@ std::vector<double> chosen_parameters(const LawEntry& law, const std::string& pr
                                       const std::string& params_path,
                                       const ParameterValues& values = {});
 
+// A fit's bootstrap draws: for each resample, every parameter in the order of `names`, NaN where
+// the resample failed (a Python FitResult's bootstrap samples, or `bootstrap.draws` of a file
+// written by `fit --bootstrap K --draws --json`).
+struct ParameterDraws {
+  std::vector<std::string> names;
+  std::vector<std::vector<double>> rows;
+};
+
+// The draws a parameter file carries, or none. A malformed `bootstrap.draws` is a DataError
+// naming the file.
+std::optional<ParameterDraws> read_parameter_draws(const std::string& path);
+
 // A grid of points: "NAME=V1,V2,..." items, several giving every combination. `format=E4M3`
 // sets E and M where `allowed` has both; a law's named values (B=channel) are understood.
 // `option` names the field in messages.
@@ -125,11 +137,12 @@ struct FitRequest {
   int bootstrap = 0;                                // resamples (0: none)
   std::string group;                                // resample whole groups of this column
   bool bootstrap_from_starts = false;
-  std::string quantity;                    // bootstrap intervals of an analysis ...
-  std::vector<std::string> quantity_at;    // ... at these points (grid items)
-  std::vector<double> budget;              // bootstrap intervals of the budget analysis at C
-  std::vector<std::string> predict_at;     // prediction intervals at these points (grid items)
-  std::string holdout;                     // fit on the other rows, report the error on these
+  std::string quantity;                  // bootstrap intervals of an analysis ...
+  std::vector<std::string> quantity_at;  // ... at these points (grid items)
+  std::vector<double> budget;            // bootstrap intervals of the budget analysis at C
+  std::vector<std::string> predict_at;   // prediction intervals at these points (grid items)
+  std::string holdout;                   // fit on the other rows, report the error on these
+  bool draws = false;  // with bootstrap: the resampled parameters in the JSON (bootstrap.draws)
   std::function<void(int, int)> progress;  // of the bootstrap
   std::function<bool()> stop;              // of the bootstrap (BootstrapOptions::stop)
 };
@@ -191,6 +204,18 @@ struct OptimalRequest {
   // compute-optimal model needs to reach the loss this one's reaches at C.
   std::string vs;
   ParameterValues vs_parameters;
+  // Bootstrap draws of the values in memory (`parameters`, `vs_parameters`); a parameter file
+  // brings its own. With draws of both fits the multiplier gets intervals from pairs of draws.
+  std::optional<ParameterDraws> draws, vs_draws;
+};
+
+// Intervals of the compute multiplier from the two fits' bootstrap draws taken in pairs (draw i
+// of one with draw i of the other): with the same seed and resample count on tables whose rows
+// match, both fits drew the same rows in resample i, so the interval allows for what they share.
+struct PairedDrawIntervals {
+  int pairs = 0;                                                    // pairs of draws used
+  std::vector<int> failed;                                          // per grid point
+  std::vector<std::vector<std::pair<std::string, Interval>>> ci95;  // per grid point
 };
 
 struct OptimalRun {
@@ -202,8 +227,10 @@ struct OptimalRun {
   std::string preset, params_path;
   std::vector<double> parameters;
   Table grid;
-  std::vector<Outputs> rows;  // inputs, then outputs, per grid point
-  Outputs summary;            // the law's summary quantities at these parameters
+  std::vector<Outputs> rows;                     // inputs, then outputs, per grid point
+  Outputs summary;                               // the law's summary quantities at these parameters
+  std::optional<PairedDrawIntervals> intervals;  // the multiplier's, with draws of both fits
+  std::vector<std::string> warnings;
 };
 
 OptimalRun run_optimal(const OptimalRequest& request);
