@@ -5,7 +5,8 @@ set -u
 slfit=$1
 data=$2
 work=$3
-cli_doc="$(cd "$(dirname "$0")/../.." && pwd)/docs/cli.md"
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cli_doc="$root/docs/cli.md"
 rm -rf "$work"
 mkdir -p "$work"
 cd "$work" || exit 1
@@ -399,6 +400,60 @@ if [ -f "$misfit" ]; then
   check_json misfit.json "j['points'] == 81 and j['frontier']['kept'] == 81 and j['frontier']['dropped'] == 180"
 else
   echo "SKIP: $misfit not found; frontier real-data check skipped"
+fi
+# --- QiD measured on small trained models (../shared/data/qid-tinylm; docs/tutorials/qid.md) ----
+qid="$data/qid-tinylm/qid.csv"
+if [ -f "$qid" ]; then
+  q=(--law qid --data "$qid" --col P=bits --target qid)
+  # SOURCE.md's first fit (seed 0, bits 2-4): gamma 4.84, beta 0.82, alpha 0.46, k 4.55e-3, RMS of
+  # the log residuals 0.69.
+  "$slfit" fit "${q[@]}" --where 'seed == 0 && bits <= 4' --json >qid0.json && ok || bad "fit qid seed 0"
+  check_json qid0.json "j['points'] == 105 and [round(j['parameters'][p], d) for p, d in (('gamma', 2), ('beta', 2), ('alpha', 2))] == [4.84, 0.82, 0.46] and round(j['parameters']['k'], 5) == 0.00455 and round((j['objective']['value'] / j['points']) ** 0.5, 2) == 0.69"
+  # At 8 bits QiD is noise and 18 rows are <= 0: log space refuses them by row, or lists them.
+  expect_error 1 "row 12 of table" -- fit "${q[@]}"
+  "$slfit" fit "${q[@]}" --skip-nonpositive --json >qidall.json && ok || bad "fit qid --skip-nonpositive"
+  python3 -c "
+import csv, json
+rows = list(csv.DictReader(open('$qid')))
+dropped = json.load(open('qidall.json'))['dropped_rows']
+assert len(dropped) == 18 and all(rows[r - 1]['bits'] == '8' and float(rows[r - 1]['qid']) <= 0 for r in dropped), dropped" \
+    && ok || bad "qid: the dropped rows are the 8-bit rows with QiD <= 0"
+  # Per bit width (gamma fixed: k absorbs P^-gamma) the exponents of N and D agree with the joint
+  # fit's within two of its standard errors: the separable P^-gamma form holds on these runs.
+  "$slfit" fit "${q[@]}" --where 'bits <= 4' --json >qidj.json && ok || bad "fit qid jointly"
+  "$slfit" fit "${q[@]}" --where 'bits <= 4' --by bits --fix gamma=0 --json >qidby.json && ok || bad "fit qid --by bits"
+  python3 -c "
+import json
+j, by = json.load(open('qidj.json')), json.load(open('qidby.json'))
+assert len(by) == 3 and all(g['converged'] for g in by)
+for p in ('alpha', 'beta'):
+    assert all(abs(g['parameters'][p] - j['parameters'][p]) < 2 * j['standard_errors'][p] for g in by), p" \
+    && ok || bad "qid per bit width agrees with the joint fit"
+  # The laws a researcher would try instead, ranked in-sample and on the largest D held out.
+  ex="$root/examples/qid"
+  "$slfit" compare --laws qid,"$ex/qid-dn.json","$ex/qid-floor.json","$ex/qid-dn-floor.json","$ex/qid-loss.json" \
+    --data "$qid" --col P=bits --derive L=loss_fp --target qid --where 'bits <= 4' --holdout 'D > 6e7' \
+    --json >qidcmp.json && ok || bad "compare QiD laws"
+  check_json qidcmp.json "j['best_by_aic'] == 'qid-floor' and j['best_by_holdout'] == 'qid-dn-floor' and all(l['fit']['converged'] and l['holdout']['train_rows'] == 168 for l in j['laws'])"
+  # Checkpoints of one run are not independent: resampling whole runs widens beta's interval.
+  "$slfit" fit "${q[@]}" --where 'bits <= 4' --bootstrap 300 --seed 1 --group run --json >qidg.json \
+    && ok || bad "qid bootstrap by run"
+  "$slfit" fit "${q[@]}" --where 'bits <= 4' --bootstrap 300 --seed 1 --json >qidr.json && ok || bad "qid bootstrap by row"
+  python3 -c "
+import json
+g, r = json.load(open('qidg.json'))['bootstrap'], json.load(open('qidr.json'))['bootstrap']
+width = lambda b: b['ci95']['beta'][1] - b['ci95']['beta'][0]
+assert g['groups'] == 14 and g['failed'] == 0 and width(g) > 1.5 * width(r), (width(g), width(r))" \
+    && ok || bad "qid: the run bootstrap is wider than the row bootstrap"
+  # A QiD back to the tokens that produce it: the law's own QiD at D_max gives D_max again.
+  "$slfit" predict --law qid --params qidj.json --at N=25183232 --at D=67108864 --at P=3 --json >qidp.json \
+    && ok || bad "qid predict"
+  v=$(python3 -c "import json; print(repr(json.load(open('qidp.json'))['rows'][0]['value']))")
+  "$slfit" optimal --law qid --params qidj.json --quantity tokens --at N=25183232 --at P=3 --at qid="$v" \
+    --json >qidt.json && ok || bad "qid tokens"
+  check_json qidt.json "abs(j['rows'][0]['tokens'] / 67108864 - 1) < 1e-9"
+else
+  echo "SKIP: $qid not found; QiD real-data checks skipped"
 fi
 llama="$data/llama3-isoflops/isoflops_points.csv"
 if [ -f "$llama" ]; then
