@@ -1,6 +1,9 @@
 // run_compare() and run_simulate().
+#include <algorithm>
+
 #include "fit_options.hpp"
 #include "slfit/core/simulate.hpp"
+#include "slfit/detail/text.hpp"
 #include "slfit/runtime/catalogue.hpp"
 #include "slfit/runtime/formula_entry.hpp"
 #include "slfit/runtime/requests.hpp"
@@ -8,18 +11,81 @@
 
 namespace slfit {
 
+namespace {
+
+// The fit options as one law of a comparison takes them: a column mapping, fixed value or bound
+// applies to the laws that have that input or parameter (a formula law with an input the others
+// lack, such as the full-precision loss), and is an error only when no law of the comparison has
+// it.
+FitRequest for_law(const FitRequest& q, const LawEntry& law) {
+  FitRequest out = q;
+  const auto names = law.parameter_names();
+  auto has = [&](const std::string& p) {
+    return std::find(names.begin(), names.end(), p) != names.end();
+  };
+  std::erase_if(out.columns,
+                [&](const auto& c) { return c.first != "target" && !law.has_input(c.first); });
+  std::erase_if(out.options.fixed, [&](const auto& f) { return !has(f.first); });
+  std::erase_if(out.options.bounds, [&](const auto& b) { return !has(b.first); });
+  return out;
+}
+
+// "qid (N, D, P); qid-loss (L, P)": what each compared law has, for messages.
+std::string each_law(const std::vector<const LawEntry*>& laws, bool inputs) {
+  std::vector<std::string> items;
+  for (const LawEntry* l : laws) {
+    std::vector<std::string> names;
+    if (inputs) {
+      for (const auto& in : l->inputs) names.push_back(in.name);
+    } else {
+      names = l->parameter_names();
+    }
+    items.push_back(l->name + " (" + detail::join(names) + ")");
+  }
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : "; ") + item;
+  return out;
+}
+
+void check_every_name_used(const FitRequest& q, const std::vector<const LawEntry*>& laws) {
+  for (const auto& [name, header] : q.columns) {
+    if (name == "target" ||
+        std::any_of(laws.begin(), laws.end(), [&](auto* l) { return l->has_input(name); }))
+      continue;
+    throw UsageError("option 'columns' maps input '" + name +
+                     "', which none of the compared laws has: " + each_law(laws, true));
+  }
+  auto check = [&](const auto& items, const char* option) {
+    for (const auto& [name, v] : items) {
+      const bool used = std::any_of(laws.begin(), laws.end(), [&](auto* l) {
+        const auto n = l->parameter_names();
+        return std::find(n.begin(), n.end(), name) != n.end();
+      });
+      if (!used) {
+        throw UsageError(std::string("option '") + option + "' names parameter '" + name +
+                         "', which none of the compared laws has: " + each_law(laws, false));
+      }
+    }
+  };
+  check(q.options.fixed, "fix");
+  check(q.options.bounds, "bound");
+}
+
+}  // namespace
+
 Comparison run_compare(const CompareRequest& q) {
   const LoadedTable t = load_table(q.fit.data);
-  std::vector<FitCandidate> candidates;
+  std::vector<const LawEntry*> laws;
   if (q.entries.empty()) {
-    for (const auto& name : q.laws) {
-      const LawEntry& law = resolve_law(name);
-      candidates.push_back(law.candidate(detail::checked_options(q.fit, law, t.target)));
-    }
+    for (const auto& name : q.laws) laws.push_back(&resolve_law(name));
   } else {
-    for (const auto& law : q.entries)
-      candidates.push_back(law->candidate(detail::checked_options(q.fit, *law, t.target)));
+    for (const auto& law : q.entries) laws.push_back(law.get());
   }
+  if (!laws.empty()) check_every_name_used(q.fit, laws);
+  std::vector<FitCandidate> candidates;
+  for (const LawEntry* law : laws)
+    candidates.push_back(
+        law->candidate(detail::checked_options(for_law(q.fit, *law), *law, t.target)));
   if (candidates.size() < 2) {
     throw UsageError("option 'laws' needs at least two law names, e.g. A,B");
   }

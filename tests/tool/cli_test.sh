@@ -432,9 +432,18 @@ for p in ('alpha', 'beta'):
   # The laws a researcher would try instead, ranked in-sample and on the largest D held out.
   ex="$root/examples/qid"
   "$slfit" compare --laws qid,"$ex/qid-dn.json","$ex/qid-floor.json","$ex/qid-dn-floor.json","$ex/qid-loss.json" \
-    --data "$qid" --col P=bits --derive L=loss_fp --target qid --where 'bits <= 4' --holdout 'D > 6e7' \
+    --data "$qid" --col P=bits --col L=loss_fp --target qid --where 'bits <= 4' --holdout 'D > 6e7' \
     --json >qidcmp.json && ok || bad "compare QiD laws"
   check_json qidcmp.json "j['best_by_aic'] == 'qid-floor' and j['best_by_holdout'] == 'qid-dn-floor' and all(l['fit']['converged'] and l['holdout']['train_rows'] == 168 for l in j['laws'])"
+  # A mapping or a fixed value is for the laws that have that input or parameter; one that no
+  # compared law has is an error naming what each has.
+  expect_error 2 "--col maps input 'X', which none of the compared laws has: qid (N, D, P); qid-loss (L, P)" -- \
+    compare --laws qid,"$ex/qid-loss.json" --data "$qid" --col P=bits --col X=loss_fp --target qid
+  expect_error 2 "--fix names parameter 'eta2', which none of the compared laws has" -- \
+    compare --laws qid,"$ex/qid-loss.json" --data "$qid" --col P=bits --col L=loss_fp --target qid --fix eta2=1
+  "$slfit" compare --laws qid,"$ex/qid-loss.json" --data "$qid" --col P=bits --col L=loss_fp --target qid \
+    --where 'bits <= 4' --fix eta=1 --json >qidfix.json && ok || bad "compare with a fix for one law"
+  check_json qidfix.json "[l['fit']['parameters'].get('eta') for l in j['laws'] if l['law'] == 'qid-loss'] == [1] and all(l['fit']['fixed'] == (['eta'] if l['law'] == 'qid-loss' else []) for l in j['laws'])"
   # Checkpoints of one run are not independent: resampling whole runs widens beta's interval.
   "$slfit" fit "${q[@]}" --where 'bits <= 4' --bootstrap 300 --seed 1 --group run --json >qidg.json \
     && ok || bad "qid bootstrap by run"
