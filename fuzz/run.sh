@@ -16,12 +16,12 @@ dir=build-fuzz
 CC=clang-14 CXX=clang++-14 cmake -S . -B "$dir" -DCMAKE_BUILD_TYPE=Release \
   -DCMAKE_CXX_FLAGS_RELEASE="-O1 -g" -DSLFIT_BUILD_FUZZERS=ON -DSLFIT_BUILD_TESTS=OFF \
   -DSLFIT_BUILD_TOOLS=OFF -DSLFIT_BUILD_EXAMPLES=OFF -DSLFIT_INSTALL=OFF >/dev/null
-cmake --build "$dir" -j"$jobs" --target csv_fuzzer expression_fuzzer law_file_fuzzer
+cmake --build "$dir" -j"$jobs" --target csv_fuzzer expression_fuzzer law_file_fuzzer parameter_file_fuzzer
 
 # The checked-in corpus is only read: new inputs go to a working corpus in the build folder, which
 # persists between runs so a later run starts where the last one stopped.
 status=0
-for target in csv expression law_file; do
+for target in csv expression law_file parameter_file; do
   work="$dir/corpus/$target"
   artifacts="$dir/artifacts/$target/"
   mkdir -p "$work" "$artifacts"
@@ -29,6 +29,7 @@ for target in csv expression law_file; do
     csv) max_len=65536 ;;         # thousands of short rows, or a few very long lines
     expression) max_len=16384 ;;  # long enough for chains of thousands of operators
     law_file) max_len=16384 ;;    # past the formula length limit (10000) and the 1000-key limit
+    parameter_file) max_len=16384 ;;  # a fit with its covariance and a few hundred draws
   esac
   echo "fuzz: $target for ${seconds} s"
   # Seed folders that exist (git keeps no empty folder, and libFuzzer stops on a missing one).

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "parameter_json.hpp"
 #include "slfit/core/limits.hpp"
 #include "slfit/detail/text.hpp"
 #include "slfit/runtime/output.hpp"
@@ -15,13 +16,28 @@ namespace slfit {
 
 namespace {
 
+// The file's text, refused past kMaxParameterFileBytes before more is read (a FIFO too).
+std::string parameter_file_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw DataError("cannot open parameter file '" + path + "'");
+  std::string text;
+  char block[1 << 16];
+  while (in.read(block, sizeof block) || in.gcount() > 0) {
+    text.append(block, static_cast<std::size_t>(in.gcount()));
+    if (text.size() > kMaxParameterFileBytes) {
+      throw DataError("parameter file '" + path + "' is larger than the limit of " +
+                      std::to_string(kMaxParameterFileBytes >> 20) + " MB");
+    }
+  }
+  return text;
+}
+
 template <class Json = nlohmann::json>
 Json load_fit_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw DataError("cannot open parameter file '" + path + "'");
+  const std::string text = parameter_file_text(path);
   Json j;
   try {
-    j = Json::parse(in);
+    j = Json::parse(text);
   } catch (const nlohmann::json::exception& e) {
     throw DataError("parameter file '" + path + "' is not valid JSON: " + e.what());
   }
@@ -97,40 +113,9 @@ std::optional<ParameterDraws> read_parameter_draws(const std::string& path) {
       !j["bootstrap"].contains("draws")) {
     return std::nullopt;
   }
-  const nlohmann::json& d = j["bootstrap"]["draws"];
-  const std::string where = "parameter file '" + path + "', bootstrap.draws";
-  if (!d.is_object() || !d.contains("parameters") || !d["parameters"].is_array() ||
-      !d.contains("values") || !d["values"].is_array()) {
-    throw DataError(where + ": expected an object with arrays 'parameters' and 'values'");
-  }
   ParameterDraws out;
-  for (const auto& name : d["parameters"]) {
-    if (!name.is_string()) throw DataError(where + ".parameters: expected names (strings)");
-    out.names.push_back(name.get<std::string>());
-  }
-  const auto& values = d["values"];
-  if (values.size() > static_cast<std::size_t>(kMaxResamples)) {
-    throw DataError(where + ".values: " + std::to_string(values.size()) +
-                    " draws, more than the limit of " + std::to_string(kMaxResamples));
-  }
-  out.rows.reserve(values.size());
-  for (std::size_t r = 0; r < values.size(); ++r) {
-    const auto& row = values[r];
-    if (!row.is_array() || row.size() != out.names.size()) {
-      throw DataError(where + ".values[" + std::to_string(r) + "]: expected " +
-                      std::to_string(out.names.size()) + " values, one per parameter");
-    }
-    std::vector<double> v;
-    v.reserve(row.size());
-    for (const auto& x : row) {
-      if (!x.is_null() && !x.is_number()) {
-        throw DataError(where + ".values[" + std::to_string(r) +
-                        "]: expected numbers, or null for a failed resample");
-      }
-      v.push_back(x.is_null() ? std::nan("") : x.get<double>());
-    }
-    out.rows.push_back(std::move(v));
-  }
+  detail::parse_draws(j["bootstrap"]["draws"], "parameter file '" + path + "', bootstrap.draws",
+                      out.names, out.rows);
   return out;
 }
 
@@ -158,37 +143,7 @@ std::vector<std::pair<std::string, double>> read_shared_params(const std::string
 }  // namespace detail
 
 FitResult read_fit_json(const std::string& path) {
-  // Ordered: the covariance matrix follows the order in which the parameters were written (the
-  // law's), which a key-sorted object would lose.
-  const auto j = load_fit_file<nlohmann::ordered_json>(path);
-  FitResult r;
-  if (!j.is_object() || !j.contains("parameters") || !j["parameters"].is_object()) return r;
-  for (auto it = j["parameters"].begin(); it != j["parameters"].end(); ++it) {
-    r.names.push_back(it.key());
-    r.parameters.push_back(it.value().is_number() ? it.value().get<double>() : std::nan(""));
-    bool fixed = false;
-    if (j.contains("fixed") && j["fixed"].is_array())
-      for (const auto& f : j["fixed"]) fixed = fixed || (f.is_string() && f == it.key());
-    r.fixed.push_back(fixed);
-  }
-  const auto k = static_cast<Eigen::Index>(r.names.size());
-  if (!j.contains("covariance") || !j["covariance"].is_array() ||
-      static_cast<Eigen::Index>(j["covariance"].size()) != k) {
-    return r;
-  }
-  r.covariance = Eigen::MatrixXd::Zero(k, k);
-  bool ok = true;
-  for (Eigen::Index a = 0; a < k && ok; ++a) {
-    const auto& row = j["covariance"][static_cast<std::size_t>(a)];
-    ok = row.is_array() && static_cast<Eigen::Index>(row.size()) == k;
-    for (Eigen::Index b = 0; ok && b < k; ++b) {
-      const auto& v = row[static_cast<std::size_t>(b)];
-      ok = v.is_number();
-      if (ok) r.covariance(a, b) = v.get<double>();
-    }
-  }
-  r.covariance_ok = ok;
-  return r;
+  return detail::fit_from_json(load_fit_file<nlohmann::ordered_json>(path));
 }
 
 }  // namespace slfit

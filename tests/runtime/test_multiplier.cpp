@@ -8,6 +8,7 @@
 #include "slfit/runtime/output.hpp"
 #include "slfit/runtime/requests.hpp"
 #include "slfit/slfit.hpp"
+#include "support/fuzz_inputs.hpp"
 
 // Catch comes last: Ceres pulls in glog, whose CHECK macro would otherwise replace Catch's.
 #include <catch2/catch.hpp>
@@ -175,4 +176,28 @@ TEST_CASE("multiplier: fit --draws files give the same draws back", "[runtime]")
   std::ofstream(bad) << j.dump();
   CHECK_THROWS_WITH(slfit::read_parameter_draws(bad),
                     Catch::Contains("expected an object with arrays 'parameters' and 'values'"));
+}
+
+TEST_CASE("multiplier: every parameter-file fuzz input reads or throws slfit::Error",
+          "[runtime][fuzz]") {
+  const auto files = slfit::testing::fuzz_inputs("parameter_file");
+  REQUIRE(files.size() >= 4);
+  int with_draws = 0, fits = 0;
+  for (const auto& file : files) {
+    INFO(file.string());
+    try {
+      const auto draws = slfit::read_parameter_draws(file.string());
+      if (draws) {
+        ++with_draws;
+        for (const auto& row : draws->rows) CHECK(row.size() == draws->names.size());
+      }
+      const slfit::FitResult r = slfit::read_fit_json(file.string());
+      fits += !r.names.empty();
+      CHECK(r.parameters.size() == r.names.size());
+    } catch (const slfit::Error& e) {
+      CHECK(std::string(e.what()).find('\n') == std::string::npos);
+    }
+  }
+  CHECK(with_draws > 0);
+  CHECK(fits > 0);
 }

@@ -22,5 +22,8 @@ inline constexpr int kMaxFormulaParameters = 12;
 inline constexpr int kMaxFormulaInputs = 8;
 inline constexpr std::size_t kMaxFormulaLength = 10'000;    // characters of a formula
 inline constexpr std::size_t kMaxLawFileBytes = 1'000'000;  // bytes of a law file
+// A parameter file (`fit --json`) is read whole into a JSON tree, which takes about twice its text;
+// 256 MB holds 1,000,000 bootstrap draws of a dozen parameters (`fit --draws`).
+inline constexpr std::size_t kMaxParameterFileBytes = std::size_t{256} << 20;
 
 }  // namespace slfit
