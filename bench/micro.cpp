@@ -15,6 +15,7 @@
 namespace {
 
 using slfit::Array;
+using slfit::ColumnView;
 
 // A simulated table of about `rows` rows (a square grid of N and D).
 slfit::Table chinchilla_table(long rows, std::uint64_t seed = 7) {
@@ -79,8 +80,8 @@ BENCHMARK(BM_FormulaWithLogs)
 // The floor: two logs and two exps per row and nothing else.
 void BM_ExpLogOnly(benchmark::State& state) {
   const slfit::Table t = chinchilla_table(state.range(0));
-  const Array& n = t.column("N");
-  const Array& d = t.column("D");
+  const ColumnView n = t.column("N");
+  const ColumnView d = t.column("D");
   Array out(n.size());
   for (auto _ : state) {
     out = (-0.34 * n.log()).exp() + (-0.37 * d.log()).exp();

@@ -33,7 +33,7 @@ void exercise(const slfit::Table& table) {
     check(!name.empty());
     check(table.has(name));
     try {
-      const slfit::Array& values = table.column(name);
+      const slfit::ColumnView values = table.column(name);
       check(values.size() == table.rows());
       check(table.usable(name));
       check(!table.has_text(name));

@@ -101,7 +101,7 @@ void run_assignment(std::string_view text, const slfit::Table& table) {
     check(!name.empty());
     slfit::Table copy = table;
     slfit::derive(copy, name, expr);
-    const Eigen::ArrayXd& values = copy.column(name);
+    const slfit::ColumnView values = copy.column(name);
     check(values.size() == table.rows());
     for (Eigen::Index i = 0; i < values.size(); ++i) check(std::isfinite(values(i)));
   } catch (const slfit::Error&) {

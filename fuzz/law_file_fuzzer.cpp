@@ -159,6 +159,7 @@ void compile_and_evaluate(const slfit::FormulaSpec& spec) {
   slfit::RowView<slfit::kMaxFormulaInputs> row;
   std::array<slfit::Array, slfit::kMaxFormulaInputs> values, logs;
   slfit::ArrayView<slfit::kMaxFormulaInputs> view;
+  view.rows = 3;
   for (std::size_t i = 0; i < spec.inputs.size(); ++i) {
     const auto& in = spec.inputs[i];
     const double x = std::isfinite(in.min) ? in.min : (std::isfinite(in.max) ? in.max : 2.0);
@@ -166,8 +167,8 @@ void compile_and_evaluate(const slfit::FormulaSpec& spec) {
     row.logs[i] = in.positive && x > 0.0 ? std::log(x) : 0.0;
     values[i] = slfit::Array::Constant(3, row.values[i]);
     logs[i] = slfit::Array::Constant(3, row.logs[i]);
-    view.values[i] = &values[i];
-    view.logs[i] = &logs[i];
+    view.values[i] = values[i].data();
+    view.logs[i] = logs[i].data();
   }
   const double one = program.eval_row(p.data(), row);
   slfit::Array value;

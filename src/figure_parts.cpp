@@ -187,7 +187,7 @@ std::vector<std::vector<double>> grid_columns(const Table& grid,
                                               const std::vector<std::string>& names) {
   std::vector<std::vector<double>> in(names.size());
   for (std::size_t i = 0; i < names.size(); ++i) {
-    const Array& c = grid.column(names[i]);
+    const ColumnView c = grid.column(names[i]);
     in[i].assign(c.data(), c.data() + c.size());
   }
   return in;

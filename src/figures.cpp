@@ -41,7 +41,7 @@ std::vector<FitPart> fit_parts(const FitRun& run) {
   const Table& table = run.data.table;
   std::vector<FitPart> parts;
   if (!run.groups.empty()) {
-    const Array& c = table.column(run.request.by);
+    const ColumnView c = table.column(run.request.by);
     for (const auto& g : run.groups) {
       FitPart p{{}, g.fit.parameters, g.value};
       for (Eigen::Index r = 0; r < c.size(); ++r)
@@ -90,7 +90,7 @@ FitLayout fit_layout(const LawEntry& law, const Table& table, const ColumnMap& c
   l.names = law.input_names();
   l.in.resize(l.names.size());
   for (std::size_t i = 0; i < l.names.size(); ++i) {
-    const Array& c = table.column(column_for(columns, l.names[i]));
+    const ColumnView c = table.column(column_for(columns, l.names[i]));
     l.in[i].assign(c.data(), c.data() + c.size());
   }
   l.xi = detail::pick_x(l.names, l.in, true);
@@ -122,7 +122,7 @@ struct FitSeries {
 };
 
 FitSeries fit_points(const LawEntry& law, const Table& table, const ColumnMap& columns,
-                     const Array& y, const std::vector<FitPart>& parts, const FitLayout& l,
+                     const ColumnView y, const std::vector<FitPart>& parts, const FitLayout& l,
                      const Mask* held_out) {
   const std::size_t nk = l.g.keys.size();
   FitSeries s;
@@ -230,7 +230,7 @@ Figure fit_figure(const LawEntry& law, const Table& table, const ColumnMap& colu
                   const std::string& target, const std::vector<FitPart>& parts,
                   const std::string& by, const Mask* held_out, const std::string& title) {
   const FitLayout l = fit_layout(law, table, columns, parts, by);
-  const Array& y = table.column(column_for(columns, target));
+  const ColumnView y = table.column(column_for(columns, target));
   const std::string& value = law.presentation.value_label;
   Panel a, b;
   a.xlabel = input_label(l.names[l.xi], law.inputs[l.xi].meaning);

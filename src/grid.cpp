@@ -84,7 +84,7 @@ Table expand_formats(const Table& grid, const std::vector<FloatFormat>& formats)
     }
     if (grid.has("E") || grid.has("M"))
       throw UsageError("option 'at' gives both 'format' and E or M");
-    const Array& idx = grid.column(name);
+    const ColumnView idx = grid.column(name);
     Array e(idx.size()), m(idx.size());
     for (Eigen::Index r = 0; r < idx.size(); ++r) {
       const FloatFormat& fm = formats[static_cast<std::size_t>(idx(r))];

@@ -209,8 +209,8 @@ Panel profiles_panel(const IsoflopRun& run, const IsoflopGroup& g) {
   const IsoflopRequest& q = run.request;
   const Table& t = run.data.table;
   const auto it = q.columns.find("C");
-  const Array& c = t.column(it == q.columns.end() ? "C" : it->second);
-  const Array& y = t.column(run.data.target);
+  const ColumnView c = t.column(it == q.columns.end() ? "C" : it->second);
+  const ColumnView y = t.column(run.data.target);
   const auto labels = q.by.empty() ? std::vector<std::string>() : t.labels(q.by);
   for (std::size_t k = 0; k < g.result.budgets.size(); ++k) {
     const IsoflopBudget& b = g.result.budgets[k];
@@ -222,7 +222,7 @@ Panel profiles_panel(const IsoflopRun& run, const IsoflopGroup& g) {
     for (Eigen::Index r = 0; r < c.size(); ++r) {
       if (c(r) != b.C || (!labels.empty() && labels[static_cast<std::size_t>(r)] != g.group))
         continue;
-      const Array& n_col =
+      const ColumnView n_col =
           run.N_from.rfind("C/", 0) == 0 ? t.column(run.D_from) : t.column(run.N_from);
       const double n = run.N_from.rfind("C/", 0) == 0 ? c(r) / (6.0 * n_col(r)) : n_col(r);
       runs.x.push_back(n);

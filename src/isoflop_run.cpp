@@ -52,7 +52,7 @@ Outputs allocation_at(const LawEntry& law, const std::vector<double>& p, double 
 
 // The parametric law fitted to the runs the profiles used: N, D and the loss.
 IsoflopLawSide fit_law(const IsoflopRequest& q, const LawEntry& law, const Array& n, const Array& d,
-                       const Array& loss, const IsoflopGroup& g) {
+                       const ColumnView loss, const IsoflopGroup& g) {
   for (const auto& in : law.inputs) {
     if (in.name != "N" && in.name != "D") {
       throw UsageError("option 'law': isoflop fits a law of N and D only; law '" + law.name +
@@ -81,11 +81,11 @@ IsoflopLawSide fit_law(const IsoflopRequest& q, const LawEntry& law, const Array
 IsoflopGroup profile(const IsoflopRun& run, const Table& rows, const std::string& group,
                      const Table& at) {
   const IsoflopRequest& q = run.request;
-  const Array& c = rows.column(header_for(q, "C"));
+  const ColumnView c = rows.column(header_for(q, "C"));
   const Array n = run.N_from.rfind("C/", 0) == 0 ? Array(c / (6.0 * rows.column(run.D_from)))
-                                                 : rows.column(run.N_from);
+                                                 : Array(rows.column(run.N_from));
   const Array d = run.D_from.rfind("C/", 0) == 0 ? Array(c / (6.0 * rows.column(run.N_from)))
-                                                 : rows.column(run.D_from);
+                                                 : Array(rows.column(run.D_from));
   IsoflopGroup g;
   g.group = group;
   try {
@@ -95,7 +95,7 @@ IsoflopGroup profile(const IsoflopRun& run, const Table& rows, const std::string
     throw DataError("group '" + group + "' of option 'by': " + e.what());
   }
   if (at.rows() > 0) {
-    const Array& budgets = at.column("C");
+    const ColumnView budgets = at.column("C");
     g.rows = isoflop_at(g.result, std::vector<double>(budgets.begin(), budgets.end()));
   }
   if (run.law != nullptr) g.law = fit_law(q, *run.law, n, d, rows.column(run.data.target), g);

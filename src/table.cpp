@@ -79,7 +79,7 @@ Table frontier_rows(const Table& table, const std::vector<std::string>& columns,
     detail::require_column(table, c, "option 'frontier'");
     labels.push_back(table.labels(c));
   }
-  const Array& y = table.column(target);
+  const ColumnView y = table.column(target);
   std::map<std::vector<std::string>, Eigen::Index> best;
   for (Eigen::Index r = 0; r < table.rows(); ++r) {
     std::vector<std::string> key;

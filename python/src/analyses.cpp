@@ -28,7 +28,9 @@ Request law_request(const Law& law, const std::string& preset, const std::string
   return q;
 }
 
-py::array_t<double> array(const Array& values) {
+// A copy of `values` (an Array or a table's ColumnView) that Python owns.
+template <class Values>
+py::array_t<double> array(const Values& values) {
   return py::array_t<double>(values.size(), values.data());
 }
 

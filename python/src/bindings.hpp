@@ -44,11 +44,14 @@ void bind_laws(py::module_& m);
 
 // A table from a dict of column name -> 1-D float64 ndarray or list of str (table.cpp). A column
 // holding NaN or an infinity is kept but unusable, as a CSV file's is: a request that reads it is
-// refused with a message naming the column and the first bad index.
+// refused with a message naming the column and the first bad index. A C-contiguous array is read
+// in place: the table (and every copy of it, such as a FitRun's) keeps a reference to it.
 Table table_from_columns(const py::dict& columns, const std::string& name);
 // `base` (derive, where, target) reading `data`: a CSV path (str), or a dict of columns named
 // `name` in messages.
 TableRequest table_request(const py::object& data, const std::string& name, TableRequest base);
+// _column_addresses, the tests' view of where a table's columns live (table.cpp).
+void bind_tables(py::module_& m);
 
 // A FitRequest from the tool's long options with '_' for '-', each a str, a number, a bool or a
 // list of str in the tool's spelling (NAME=VALUE); unknown names are refused (options.cpp).

@@ -9,4 +9,5 @@ PYBIND11_MODULE(_slfit, m) {
   slfit::python::bind_analyses(m);
   slfit::python::bind_figures(m);
   slfit::python::bind_shelf(m);
+  slfit::python::bind_tables(m);
 }

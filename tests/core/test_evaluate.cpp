@@ -70,6 +70,21 @@ TEST_CASE("evaluate: evaluate_into fills and reuses the caller's array", "[evalu
   CHECK((out == slfit::evaluate<Chinchilla>(t, other, {}, 1)).all());
 }
 
+TEST_CASE("evaluate: columns read in place give the same values", "[evaluate][view]") {
+  const Table owned = large_table();
+  const Array n = owned.column("N"), d = owned.column("D");
+  Table viewed;
+  viewed.add_column_view("N", n.data(), n.size(), nullptr);
+  viewed.add_column_view("D", d.data(), d.size(), nullptr);
+  const slfit::BoundInputs<Chinchilla> in(Chinchilla{}, viewed, {});
+  CHECK(in.column(Chinchilla::kN).data() == n.data());  // bound without a copy
+  CHECK(in.view().value(Chinchilla::kD).data() == d.data());
+  for (int threads : {1, 2})
+    CHECK((slfit::evaluate<Chinchilla>(viewed, kEpoch, {}, threads) ==
+           slfit::evaluate<Chinchilla>(owned, kEpoch, {}, 1))
+              .all());
+}
+
 TEST_CASE("evaluate: a bad input in a late block names its row on any thread count",
           "[evaluate][errors]") {
   Table t = large_table();

@@ -1,4 +1,6 @@
 #include <catch2/catch.hpp>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +18,15 @@ Eigen::ArrayXd values(std::initializer_list<double> v) {
   for (double x : v) a(i++) = x;
   return a;
 }
+
+// Counts its destructions: tells when the last holder of a column view let go of its memory.
+struct Owner {
+  explicit Owner(int& deaths) : deaths_(&deaths) {}
+  Owner(const Owner&) = delete;
+  Owner& operator=(const Owner&) = delete;
+  ~Owner() { ++*deaths_; }
+  int* deaths_;
+};
 
 }  // namespace
 
@@ -121,6 +132,73 @@ TEST_CASE("table: filter and select", "[table]") {
   CHECK(s.column("N")(1) == 4.0);
   CHECK(s.column("N")(2) == 1.0);
   CHECK(s.names() == t.names());
+}
+
+TEST_CASE("table: a column view reads the caller's memory in place", "[table][view]") {
+  std::vector<double> memory = {1.0, 2.0, 3.0, 4.0};
+  int deaths = 0;
+  std::optional<Table> t(std::in_place, "frame");
+  t->add_column_view("N", memory.data(), 4, std::make_shared<Owner>(deaths));
+  t->add_column("D", values({10.0, 20.0, 30.0, 40.0}));
+  CHECK(t->rows() == 4);
+  CHECK(t->usable("N"));
+  CHECK_FALSE(t->has_text("N"));
+  CHECK(t->column("N").data() == memory.data());
+  CHECK(t->labels("N") == std::vector<std::string>{"1", "2", "3", "4"});
+  CHECK((t->column("D") / t->column("N") == 10.0).all());
+  memory[1] = 2.5;  // read in place: the table sees the change (which is why callers must not)
+  CHECK(t->column("N")(1) == 2.5);
+  memory[1] = 2.0;
+
+  // Copies share the memory; row selections and set_column give a table values of its own.
+  std::optional<Table> copy = *t;
+  CHECK(copy->column("N").data() == memory.data());
+  const Table selected = t->select({3, 0, 3});
+  CHECK(selected.column("N").data() != memory.data());
+  CHECK(selected.column("N")(0) == 4.0);
+  CHECK(selected.column("N")(1) == 1.0);
+  slfit::Mask keep(4);
+  keep << false, true, true, false;
+  const Table filtered = t->filter(keep);
+  CHECK(filtered.column("N").data() != memory.data());
+  CHECK(filtered.column("N")(0) == 2.0);
+  CHECK(filtered.column("N")(1) == 3.0);
+  CHECK(deaths == 0);
+
+  // The owner lives as long as any table holds the view, and no longer.
+  t.reset();
+  CHECK(deaths == 0);
+  CHECK(copy->column("N")(3) == 4.0);
+  Table second = *copy;
+  copy->set_column("N", values({5.0, 6.0, 7.0, 8.0}));
+  CHECK(copy->column("N").data() != memory.data());
+  CHECK(copy->column("N")(0) == 5.0);
+  CHECK(second.column("N").data() == memory.data());
+  CHECK(deaths == 0);
+  second = Table();
+  CHECK(deaths == 1);
+  copy.reset();
+  CHECK(deaths == 1);
+  CHECK(selected.column("N")(2) == 4.0);  // owned values outlive the view's owner
+}
+
+TEST_CASE("table: column view errors", "[table][view]") {
+  const double memory[3] = {1.0, 2.0, 3.0};
+  Table t("frame");
+  t.add_column_view("N", memory, 3, nullptr);  // no owner: the caller keeps the memory alive
+  CHECK(t.column("N").data() == memory);
+  REQUIRE_THROWS_WITH(t.add_column_view("D", memory, 2, nullptr),
+                      "column 'D' has 2 rows but table 'frame' has 3");
+  REQUIRE_THROWS_WITH(t.add_column_view("N", memory, 3, nullptr),
+                      "duplicate column 'N' in table 'frame'");
+  REQUIRE_THROWS_WITH(t.add_column_view("D", nullptr, 3, nullptr),
+                      "column 'D' of table 'frame' has no values to read");
+  REQUIRE_THROWS_WITH(t.add_column_view("D", memory, -1, nullptr),
+                      "column 'D' of table 'frame' has no values to read");
+  Table empty;
+  empty.add_column_view("N", nullptr, 0, nullptr);
+  CHECK(empty.rows() == 0);
+  CHECK(empty.column("N").size() == 0);
 }
 
 TEST_CASE("table: text columns", "[table][text]") {

@@ -191,8 +191,8 @@ TEST_CASE("edge: exponents at their bounds are flagged and reported", "[edge]") 
   Table up = simulated(logspace(1e7, 1e10, 6), logspace(1e8, 1e12, 6), 0.0);
   {
     Eigen::ArrayXd y = up.column("loss");
-    const Eigen::ArrayXd& n = up.column("N");
-    const Eigen::ArrayXd& d = up.column("D");
+    const auto n = up.column("N");
+    const auto d = up.column("D");
     for (Eigen::Index i = 0; i < y.size(); ++i)
       y(i) = rising[0] + rising[1] * std::pow(n(i), 0.1) + rising[2] * std::pow(d(i), -rising[4]);
     up.set_column("loss", y);

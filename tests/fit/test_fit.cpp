@@ -61,7 +61,7 @@ FitOptions log_squared() {
 std::vector<double> recomputed_residuals(const Table& t, const std::vector<double>& params,
                                          Space space) {
   const Eigen::ArrayXd pred = slfit::evaluate<Chinchilla>(t, params);
-  const Eigen::ArrayXd& y = t.column("loss");
+  const auto y = t.column("loss");
   std::vector<double> r(static_cast<std::size_t>(y.size()));
   for (Eigen::Index i = 0; i < y.size(); ++i)
     r[static_cast<std::size_t>(i)] =

@@ -80,7 +80,7 @@ FitOptions options(Objective kind, Space space, double penalty) {
 // sum_i w_i (W if r_i > 0 else 1) rho(r_i), written out here rather than calling the library.
 double direct_objective(const Table& t, const FitOptions& o, const std::vector<double>& p) {
   const Eigen::ArrayXd pred = slfit::evaluate<Chinchilla>(t, p);
-  const Eigen::ArrayXd& y = t.column("loss");
+  const auto y = t.column("loss");
   double sum = 0.0;
   for (Eigen::Index i = 0; i < y.size(); ++i) {
     const double r = o.space == Space::kLog ? std::log(pred(i)) - std::log(y(i)) : pred(i) - y(i);

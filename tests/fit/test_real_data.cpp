@@ -46,7 +46,7 @@ TEST_CASE("real data: Epoch's Chinchilla points, Hoffmann et al.'s procedure", "
   // The dropped rows are the highest losses: every kept loss is below every dropped one.
   const Table all = slfit::read_csv(kPath);
   REQUIRE(all.rows() == 245);
-  const Eigen::ArrayXd& all_loss = all.column("loss");
+  const auto all_loss = all.column("loss");
   std::vector<double> sorted(all_loss.data(), all_loss.data() + all_loss.size());
   std::sort(sorted.begin(), sorted.end());
   CHECK(t.column("loss").maxCoeff() == sorted[239]);

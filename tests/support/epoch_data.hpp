@@ -21,7 +21,7 @@ inline Table epoch_240() {
   Table t = read_csv(kEpochPath);
   derive(t, "N", Expression::parse("\"Model Size\""));
   derive(t, "D", Expression::parse("\"Training FLOP\" / (6 * \"Model Size\")"));
-  const Eigen::ArrayXd& loss = t.column("loss");
+  const auto loss = t.column("loss");
   std::vector<Eigen::Index> idx(static_cast<std::size_t>(t.rows()));
   std::iota(idx.begin(), idx.end(), Eigen::Index{0});
   std::stable_sort(idx.begin(), idx.end(),

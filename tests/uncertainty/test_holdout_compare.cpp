@@ -86,8 +86,8 @@ TEST_CASE("holdout: fit the small models, predict the large ones", "[uncertainty
   CHECK(h.train_rows == 24);
   CHECK(h.fit.points == 24);
   REQUIRE(h.rows.size() == 12);
-  const Eigen::ArrayXd& loss = t.column("loss");
-  const Eigen::ArrayXd& n = t.column("N");
+  const auto loss = t.column("loss");
+  const auto n = t.column("N");
   double ss = 0.0, mx = 0.0, ss_log = 0.0;
   for (const auto& r : h.rows) {
     CHECK(n(r.row - 1) >= 1e9);  // 1-based rows of the input table

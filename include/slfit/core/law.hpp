@@ -92,13 +92,18 @@ struct RowView {
   double log(int i) const { return logs[static_cast<std::size_t>(i)]; }
 };
 
-// Whole columns, as seen by a formula evaluated over a table at once (the hot path).
+// Whole columns, as seen by a formula evaluated over a table at once (the hot path). Each column
+// is `rows` doubles read in place: a table's column (which may be a caller's memory, see
+// Table::add_column_view), a block of one, or logs computed once. value() and log() are maps, so
+// a formula's expressions read the memory directly; hold them by value (`const auto`), since
+// `const Array&` would copy the column.
 template <int K>
 struct ArrayView {
-  std::array<const Array*, K> values{};
-  std::array<const Array*, K> logs{};
-  const Array& value(int i) const { return *values[static_cast<std::size_t>(i)]; }
-  const Array& log(int i) const { return *logs[static_cast<std::size_t>(i)]; }
+  std::array<const double*, K> values{};
+  std::array<const double*, K> logs{};
+  Eigen::Index rows = 0;
+  ColumnView value(int i) const { return ColumnView(values[static_cast<std::size_t>(i)], rows); }
+  ColumnView log(int i) const { return ColumnView(logs[static_cast<std::size_t>(i)], rows); }
 };
 
 // The name and description of a law: static constants of a compiled law, members of one built at
@@ -191,7 +196,7 @@ inline std::string column_for(const ColumnMap& map, std::string_view input) {
 }
 
 // The inputs of law L bound to a table: values (the table's, not copied) and logs, checked once.
-// The table must outlive the binding.
+// The table (or a copy of it that holds the same columns) must outlive the binding.
 template <Law L>
 class BoundInputs {
  public:
@@ -203,6 +208,7 @@ class BoundInputs {
   // get the error for the first bad row.
   BoundInputs(const L& law, const Table& table, const ColumnMap& map, bool with_logs = true,
               bool check = true) {
+    rows_ = table.rows();
     const auto specs = law.inputs();
     count_ = static_cast<int>(specs.size());
     for (int i = 0; i < count_; ++i) {
@@ -218,8 +224,8 @@ class BoundInputs {
         if (col == spec.name) msg += " (map one with option 'columns' " + spec.name + "=HEADER)";
         throw DataError(msg);
       }
-      values_[static_cast<std::size_t>(i)] = &table.column(col);
-      const Array& v = *values_[static_cast<std::size_t>(i)];
+      const ColumnView v = table.column(col);
+      values_[static_cast<std::size_t>(i)] = v.data();
       // One branch-free pass decides (NaN fails every comparison); only a bad column is searched
       // for its first bad row.
       const double lo =
@@ -254,13 +260,12 @@ class BoundInputs {
         }
       }
     }
-    rows_ = table.rows();
   }
 
   Eigen::Index rows() const { return rows_; }
   // The inputs the law reads: K for a compiled law, up to K for one built at run time.
   int count() const { return count_; }
-  const Array& column(int i) const { return *values_[static_cast<std::size_t>(i)]; }
+  ColumnView column(int i) const { return ColumnView(values_[static_cast<std::size_t>(i)], rows_); }
   bool positive(int i) const { return positive_[static_cast<std::size_t>(i)]; }
 
   // Whether every value of `block` (values of input i) is finite and inside its domain. Branch
@@ -274,9 +279,10 @@ class BoundInputs {
 
   ArrayView<K> view() const {
     ArrayView<K> out;
+    out.rows = rows_;
     for (std::size_t i = 0; i < static_cast<std::size_t>(count_); ++i) {
       out.values[i] = values_[i];
-      out.logs[i] = &logs_[i];
+      out.logs[i] = logs_[i].data();
     }
     return out;
   }
@@ -284,7 +290,7 @@ class BoundInputs {
   RowView<K> row(Eigen::Index r) const {
     RowView<K> out;
     for (std::size_t i = 0; i < static_cast<std::size_t>(count_); ++i) {
-      out.values[i] = (*values_[i])(r);
+      out.values[i] = values_[i][r];
       out.logs[i] = logs_[i](r);
     }
     return out;
@@ -297,7 +303,8 @@ class BoundInputs {
   }
 
  private:
-  std::array<const Array*, K> values_{};  // the table's own columns: it must outlive this
+  // The table's columns (rows_ values each), read in place: the table must outlive this.
+  std::array<const double*, K> values_{};
   std::array<Array, K> logs_;
   std::array<bool, K> positive_{};
   std::array<double, K> lower_{}, upper_{};  // finite bounds of each input's domain
@@ -365,6 +372,7 @@ void evaluate_into(const L& law, const Table& table, const std::vector<double>& 
          ++block) {
       const auto start = static_cast<Eigen::Index>(block) * kBlock;
       const Eigen::Index len = std::min(kBlock, n - start);
+      view.rows = len;
       for (std::size_t i = 0; i < used; ++i) {
         values[i] = inputs.column(static_cast<int>(i)).segment(start, len);
         if (!inputs.in_range(static_cast<int>(i), values[i])) {
@@ -376,8 +384,8 @@ void evaluate_into(const L& law, const Table& table, const std::vector<double>& 
         } else {
           logs[i].setZero(len);
         }
-        view.values[i] = &values[i];
-        view.logs[i] = &logs[i];
+        view.values[i] = values[i].data();
+        view.logs[i] = logs[i].data();
       }
       if constexpr (HasDomainCheck<L>) {
         for (Eigen::Index r = 0; r < len; ++r) {

@@ -11,10 +11,16 @@
 // fully numeric column keeps no text, and `text()` refuses it; `labels()` works for both kinds and
 // spells numbers in their shortest round-trip form.
 //
+// A column either owns its values or reads a caller's memory in place (`add_column_view`, how the
+// Python package takes a DataFrame's float64 columns without copying them). Either way column()
+// hands out a ColumnView, an Eigen::Map over the values: cheap to copy and usable in any array
+// expression. Hold it by value (`const auto n = t.column("N")`): binding it to `const Array&`
+// compiles but makes a copy of the whole column.
+//
 //   slfit::Table t;
 //   t.add_column("N", Eigen::ArrayXd::LinSpaced(5, 1e8, 1e9));
 //   t.add_column("D", 20.0 * t.column("N"));
-//   const Eigen::ArrayXd& n = t.column("N");   // throws DataError if there is no such column
+//   const slfit::ColumnView n = t.column("N");  // throws DataError if there is no such column
 //   t.add_text_column("format", {"dense", "w4a4", "dense", "w4a4", "w4a4"});
 //   const std::vector<std::string>& f = t.text("format");  // column("format") throws
 #pragma once
@@ -34,6 +40,9 @@
 namespace slfit {
 
 using Array = Eigen::ArrayXd;
+// The values of a table column, wherever they live. A view stays valid while the table it came
+// from, or any copy of that table, holds the column (set_column replaces the values it points at).
+using ColumnView = Eigen::Map<const Array>;
 using Mask = Eigen::Array<bool, Eigen::Dynamic, 1>;
 
 class Table {
@@ -72,6 +81,24 @@ class Table {
     columns_.push_back(Column{std::move(name), share(std::move(values)), std::nullopt, nullptr});
   }
 
+  // Adds a column that reads `rows` doubles at `data` in place instead of copying them. `owner`
+  // keeps the memory alive: the table and every copy of it hold it until they drop the column,
+  // and it is released on whichever thread drops it last. The values must not change while any
+  // of them holds the column, since fits and views read them again. Null `owner`: the caller
+  // keeps the memory alive for as long as the table and its copies live. Row selections
+  // (filter, select) and set_column give tables their own values.
+  void add_column_view(std::string name, const double* data, Eigen::Index rows,
+                       std::shared_ptr<const void> owner) {
+    if (rows < 0 || (rows > 0 && data == nullptr)) {
+      throw DataError("column '" + name + "' of " + label() + " has no values to read");
+    }
+    check_new(name, rows);
+    if (columns_.empty()) rows_ = rows;
+    columns_.push_back(Column{std::move(name),
+                              std::shared_ptr<const double>(std::move(owner), data), std::nullopt,
+                              nullptr});
+  }
+
   // Adds a column whose values cannot be used; `problem` is the message thrown on use.
   void add_unusable_column(std::string name, Eigen::Index rows, std::string problem) {
     check_new(name, rows);
@@ -108,11 +135,11 @@ class Table {
   }
 
   // The values of a column; throws DataError when it is missing or unusable.
-  const Array& column(std::string_view name) const {
+  ColumnView column(std::string_view name) const {
     const Column* c = find(name);
     if (c == nullptr) throw DataError(missing_message(name));
     if (c->problem) throw DataError(*c->problem);
-    return *c->values;
+    return ColumnView(c->values.get(), rows_);
   }
 
   // True if the column exists and kept its cells as text (it is not fully numeric).
@@ -140,7 +167,7 @@ class Table {
     const Column* c = find(name);
     if (c == nullptr) throw DataError(missing_message(name));
     if (c->texts) return *c->texts;
-    const Array& v = column(name);
+    const ColumnView v = column(name);
     std::vector<std::string> out;
     out.reserve(static_cast<std::size_t>(v.size()));
     for (Eigen::Index i = 0; i < v.size(); ++i) {
@@ -169,8 +196,8 @@ class Table {
     out.rows_ = static_cast<Eigen::Index>(idx.size());
     for (const auto& c : columns_) {
       Array v(out.rows_);
-      const Array& from = *c.values;
-      for (Eigen::Index k = 0; k < out.rows_; ++k) v(k) = from(idx[static_cast<size_t>(k)]);
+      const double* from = c.values.get();
+      for (Eigen::Index k = 0; k < out.rows_; ++k) v(k) = from[idx[static_cast<size_t>(k)]];
       std::shared_ptr<const std::vector<std::string>> texts;
       if (c.texts) {
         std::vector<std::string> cells;
@@ -189,16 +216,19 @@ class Table {
  private:
   // Values and cells are shared, never changed in place (set_column replaces them): a copy of a
   // table, such as the one a request makes of a table held in memory before deriving columns,
-  // copies no column.
+  // copies no column. `values` points at rows_ doubles and shares ownership of whatever keeps them
+  // alive: the table's own Array, or the owner given to add_column_view.
   struct Column {
     std::string name;
-    std::shared_ptr<const Array> values;
+    std::shared_ptr<const double> values;
     std::optional<std::string> problem;
     std::shared_ptr<const std::vector<std::string>> texts;  // only for non-numeric columns
   };
 
-  static std::shared_ptr<const Array> share(Array values) {
-    return std::make_shared<const Array>(std::move(values));
+  static std::shared_ptr<const double> share(Array values) {
+    auto owned = std::make_shared<const Array>(std::move(values));
+    const double* data = owned->data();
+    return std::shared_ptr<const double>(std::move(owned), data);
   }
 
   const Column* find(std::string_view name) const {

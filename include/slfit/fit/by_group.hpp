@@ -35,7 +35,7 @@ inline std::string format_group_value(double v) {
 
 // The distinct values of a column, sorted.
 inline std::vector<double> distinct_values(const Table& table, const std::string& column) {
-  const Array& c = table.column(column);
+  const ColumnView c = table.column(column);
   std::vector<double> v(c.data(), c.data() + c.size());
   std::sort(v.begin(), v.end());
   v.erase(std::unique(v.begin(), v.end()), v.end());

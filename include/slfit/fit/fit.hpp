@@ -250,7 +250,7 @@ FitResult fit(const L& law, const Table& table, const FitOptions& opt = {}) {
   if (opt.skip_nonpositive && opt.space == Space::kLog) {
     const std::string target = column_for(opt.columns, opt.target);
     if (table.has(target)) {
-      const Array& y = table.column(target);
+      const ColumnView y = table.column(target);
       for (Eigen::Index r = 0; r < y.size(); ++r) {
         if (!std::isfinite(y(r))) {  // not "nonpositive": a NaN must not be dropped silently
           throw DataError("target '" + target + "' is not finite at row " + std::to_string(r + 1) +

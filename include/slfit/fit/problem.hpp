@@ -81,7 +81,7 @@ struct FitProblem {
       throw DataError("no target column '" + target_col + "' in " + table.label() +
                       " (choose one with option 'target' or option 'columns' target=HEADER)");
     }
-    const Array& y = table.column(target_col);
+    const ColumnView y = table.column(target_col);
     target.resize(static_cast<std::size_t>(y.size()));
     for (Eigen::Index r = 0; r < y.size(); ++r) {
       if (!std::isfinite(y(r))) {
@@ -98,7 +98,7 @@ struct FitProblem {
       target[static_cast<std::size_t>(r)] = space == Space::kLog ? std::log(y(r)) : y(r);
     }
     if (opt.weights) {
-      const Array& w = table.column(*opt.weights);
+      const ColumnView w = table.column(*opt.weights);
       weights.assign(w.data(), w.data() + w.size());
       for (std::size_t r = 0; r < weights.size(); ++r) {
         if (!std::isfinite(weights[r]) || weights[r] < 0.0) {

@@ -42,6 +42,7 @@ class ResidualModel {
   explicit ResidualModel(const FitProblem<L>& problem) : problem_(&problem) {
     const auto n = static_cast<Eigen::Index>(problem.rows.size());
     const std::size_t used = problem.law.inputs().size();
+    view_.rows = n;
     for (std::size_t i = 0; i < used; ++i) {
       values_[i].resize(n);
       logs_[i].resize(n);
@@ -49,8 +50,8 @@ class ResidualModel {
         values_[i](r) = problem.rows[static_cast<std::size_t>(r)].values[i];
         logs_[i](r) = problem.rows[static_cast<std::size_t>(r)].logs[i];
       }
-      view_.values[i] = &values_[i];
-      view_.logs[i] = &logs_[i];
+      view_.values[i] = values_[i].data();
+      view_.logs[i] = logs_[i].data();
     }
     target_ = Eigen::Map<const Eigen::VectorXd>(problem.target.data(), n);
     for (std::size_t i = 0; i < static_cast<std::size_t>(K); ++i)

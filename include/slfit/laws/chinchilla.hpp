@@ -96,8 +96,8 @@ struct Chinchilla {
   template <class X>
   static void value_and_gradient(const double* p, const X& x, Space space, Array& value,
                                  Eigen::ArrayXXd* d) {
-    const Array& log_n = x.log(kN);
-    const Array& log_d = x.log(kD);
+    const auto log_n = x.log(kN);  // a map over the column: no copy
+    const auto log_d = x.log(kD);
     const Eigen::Index n = log_n.size();
     if (space == Space::kLinear) {
       if (d == nullptr) {

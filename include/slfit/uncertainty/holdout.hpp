@@ -73,7 +73,7 @@ inline HoldoutResult holdout(const Table& table, const Mask& held_out, const Fit
     return out;
   }
   const Array pred = c.predict(test, out.fit);
-  const Array& obs = test.column(c.target_column);
+  const ColumnView obs = test.column(c.target_column);
   const bool log_space = out.fit.space == Space::kLog;
   double ss = 0.0, ss_fit = 0.0, mx = 0.0, mx_fit = 0.0;
   for (Eigen::Index i = 0; i < test.rows(); ++i) {
