@@ -861,6 +861,17 @@ for case in "N,D,L|no target column 'loss' in table 'target.fifo'|" \
 done
 rm -f target.fifo
 
+# An endless parameter file (a FIFO): read in blocks and refused at 256 MB, not parsed whole.
+rm -f params.fifo && mkfifo params.fifo
+({ echo '{"E": 1.69,'; yes '"x": 1,'; } >params.fifo) 2>/dev/null &
+writer=$!
+t0=$(now_ms)
+expect_error 1 "parameter file 'params.fifo' is larger than the limit of 256 MB" -- predict --law chinchilla --params params.fifo --at N=1e9 --at D=1e10
+[ $(($(now_ms) - t0)) -lt 20000 ] && ok || bad "an endless parameter file took $(($(now_ms) - t0)) ms"
+kill "$writer" 2>/dev/null
+wait "$writer" 2>/dev/null
+rm -f params.fifo
+
 # 1 GB streamed through a FIFO (comment lines, then the 36 rows of sim.csv): read in blocks, so
 # the peak resident memory stays far below the input (the old reader held all of it as one string,
 # then its cells). The fit is the one of sim.csv.

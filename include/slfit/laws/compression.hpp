@@ -71,12 +71,11 @@ struct Compression {
     out[kN] = {"N", "parameters", true};
     out[kD] = {"D", "training tokens", true};
     for (int k = 0; k < kSlots; ++k) {
-      out[static_cast<std::size_t>(kF1 + k)] = {
-          .name = indicator_name(k),
-          .meaning = "1 on rows of the format in slot " + std::to_string(k + 1) + ", else 0",
-          .positive = false,
-          .min = 0.0,
-          .max = 1.0};
+      InputSpec in{.name = indicator_name(k), .positive = false, .min = 0.0, .max = 1.0};
+      in.meaning = std::string("1 on rows of the format in slot ")
+                       .append(std::to_string(k + 1))
+                       .append(", else 0");  // appended: see indicator_name
+      out[static_cast<std::size_t>(kF1 + k)] = std::move(in);
     }
     return out;
   }
@@ -120,13 +119,15 @@ struct Compression {
     // One start per multiplier keeps the default grid at 18 points; the multipliers are well
     // determined once the shared constants are, so more would only multiply the cost.
     for (int k = 0; k < kSlots; ++k) {
-      out.push_back({.name = multiplier_name(k),
-                     .value = 0.8,
-                     .lower = 0.0,
-                     .upper = 1.0,
-                     .transform = Transform::kLog,
-                     .meaning = "effective-parameter multiplier of the format in slot " +
-                                std::to_string(k + 1)});
+      ParameterSpec p{.name = multiplier_name(k),
+                      .value = 0.8,
+                      .lower = 0.0,
+                      .upper = 1.0,
+                      .transform = Transform::kLog};
+      // Appended, for the same GCC 12 false warning (-Warray-bounds) as the names.
+      p.meaning = std::string("effective-parameter multiplier of the format in slot ")
+                      .append(std::to_string(k + 1));
+      out.push_back(std::move(p));
     }
     return out;
   }
