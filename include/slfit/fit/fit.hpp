@@ -233,6 +233,16 @@ FitResult fit_from_starts(const FitProblem<L>& problem,
       result.standard_errors[i] = std::sqrt(std::max(0.0, cov.covariance(ii, ii)));
     }
   }
+  // A scale fitted as a log never reaches its bound 0, it only runs toward it (an irreducible loss
+  // the data cannot separate from zero ends at 1e-30). Once it lies a hundred million standard
+  // errors' fraction from 0, zero is as good a value and it is reported at its lower bound.
+  for (std::size_t i = 0; i < k; ++i) {
+    if (problem.is_fixed[i] || problem.specs[i].transform != Transform::kLog) continue;
+    if (std::isinf(problem.lower_internal[i]) &&
+        result.parameters[i] <= 1e-8 * result.standard_errors[i]) {
+      result.at_lower[i] = true;
+    }
+  }
   result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return result;
 }
