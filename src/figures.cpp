@@ -520,6 +520,26 @@ void optimal_curves(const OptimalRun& run, const Grouping& g, const std::vector<
     for (auto& s : ms) c.marks.push_back(std::move(s));
 }
 
+// The compute multiplier's 95% intervals from paired draws: a bar at each grid point.
+void add_interval_bars(const OptimalRun& run, const std::string& xn, Panel& a) {
+  for (std::size_t i = 0; i < run.rows.size(); ++i) {
+    const auto x = std::find_if(run.rows[i].begin(), run.rows[i].end(),
+                                [&](const auto& kv) { return kv.first == xn; });
+    for (const auto& [name, ci] : run.intervals->ci95[i]) {
+      if (name != "multiplier" || x == run.rows[i].end()) continue;
+      Series bar;
+      if (i == 0)
+        bar.title = fmt::format("95% interval ({} pairs of bootstrap draws)", run.intervals->pairs);
+      bar.x = {x->second, x->second};
+      bar.y = {ci.lower, ci.upper};
+      bar.style = SeriesStyle::kLinesPoints;
+      bar.color = -1;
+      bar.point = 1;  // a cross at each end
+      a.series.push_back(std::move(bar));
+    }
+  }
+}
+
 // An analysis' plotted outputs against its most varied input; continuous inputs (C, N, D, loss,
 // qid) are swept between and around the grid's values.
 Figure optimal_figure(const OptimalRun& run, const std::string& title) {
@@ -542,9 +562,10 @@ Figure optimal_figure(const OptimalRun& run, const std::string& title) {
   for (std::size_t k = 0; k < g.keys.size(); ++k)
     optimal_curves(run, g, names, xi, continuous, along, xs, k, c);
   a.logy = spans_decades(c.all_y, 30.0);
-  a.key = key_place(c.lines);
   for (auto& s : c.lines) a.series.push_back(std::move(s));
   for (auto& s : c.marks) a.series.push_back(std::move(s));
+  if (run.intervals) add_interval_bars(run, xn, a);
+  a.key = key_place(a.series);
   return {title, {a}};
 }
 

@@ -20,7 +20,8 @@ double output(const Outputs& outputs, const char* name) {
 
 }  // namespace
 
-std::shared_ptr<const Analysis> compute_multiplier(const LawEntry& law) {
+std::shared_ptr<const Analysis> compute_multiplier(const LawEntry& law,
+                                                   const std::vector<double>& second) {
   auto has = [&](const char* quantity) {
     return std::any_of(law.analyses.begin(), law.analyses.end(),
                        [&](const Analysis& a) { return a.quantity == quantity; });
@@ -39,6 +40,11 @@ std::shared_ptr<const Analysis> compute_multiplier(const LawEntry& law) {
       "loss the second (option 'vs') reaches at C, both compute-optimal";
   a->plotted = {"multiplier"};
   a->plot_label = "compute multiplier";
+  // The first fit's parameters come as the analysis' own; the second's are held here, so that
+  // reports and figures evaluate it as any other analysis.
+  a->run = [entry = &law, second](const std::vector<double>& first, const Row& r) {
+    return multiplier_at(*entry, first, second, r);
+  };
   return a;
 }
 

@@ -115,9 +115,9 @@ OptimalRun run_optimal(const OptimalRequest& q) {
     throw UsageError("option 'vs' goes with option 'quantity' multiplier (the compute multiplier)");
   }
   if (versus) {
-    run.multiplier = detail::compute_multiplier(law);
-    run.analysis = run.multiplier.get();
     run.vs = chosen_parameters(law, "", q.vs, q.vs_parameters);
+    run.multiplier = detail::compute_multiplier(law, run.vs);
+    run.analysis = run.multiplier.get();
   } else if (q.draws || q.vs_draws) {
     throw UsageError("bootstrap draws go with option 'quantity' multiplier and option 'vs'");
   } else {
@@ -141,8 +141,7 @@ OptimalRun run_optimal(const OptimalRequest& q) {
       r[n] = run.grid.column(n)(i);
       out.emplace_back(n, r[n]);
     }
-    Outputs computed = versus ? detail::multiplier_at(law, run.parameters, run.vs, r)
-                              : run.analysis->run(run.parameters, r);
+    Outputs computed = run.analysis->run(run.parameters, r);
     if (run.intervals) {
       auto [failed, ci] = detail::paired_intervals(law, *first, *second, r);
       run.intervals->failed.push_back(failed);

@@ -37,7 +37,9 @@ void require_input(const LawEntry& law, const std::string& name);
 
 // The compute multiplier (`optimal --quantity multiplier --vs`, multiplier.cpp): the analysis
 // that reports and figures read, and its outputs at a grid point (loss, C_first, multiplier).
-std::shared_ptr<const Analysis> compute_multiplier(const LawEntry& law);
+// `second`: the second fit's parameters, held by the analysis.
+std::shared_ptr<const Analysis> compute_multiplier(const LawEntry& law,
+                                                   const std::vector<double>& second);
 Outputs multiplier_at(const LawEntry& law, const std::vector<double>& first,
                       const std::vector<double>& second, const Row& r);
 // One fit's bootstrap draws in the law's order: those given in memory, else those of its parameter

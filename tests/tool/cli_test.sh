@@ -381,6 +381,11 @@ check_json mci.json "all(r['ci95']['multiplier'][0] < 2 ** (1 / 0.34) < r['ci95'
   && ok || bad "optimal multiplier with draws --csv"
 head -1 mci.csv | grep -qx 'C,loss,C_first,multiplier,loss_lower,loss_upper,C_first_lower,C_first_upper,multiplier_lower,multiplier_upper' \
   && ok || bad "multiplier interval CSV header: $(head -1 mci.csv)"
+# Its figure: the multiplier swept over C, with a bar for each interval (an empty panel once).
+"$slfit" optimal --law chinchilla --params fitA.json --vs fitB.json --quantity multiplier --at C=1e21,1e24 --plot mci.svg >/dev/null \
+  && ok || bad "optimal multiplier --plot"
+grep -q "95% interval (100 pairs of bootstrap draws)" mci.svg && ! grep -q "nothing to draw" mci.svg \
+  && ok || bad "the multiplier's figure lacks its curve or its intervals"
 "$slfit" optimal --law chinchilla --params fitA.json --vs fitA.json --quantity multiplier --at C=1e22 --json >mself.json \
   && ok || bad "optimal multiplier with draws (itself)"
 check_json mself.json "all(abs(x - 1) < 1e-12 for x in j['rows'][0]['ci95']['multiplier']) and j['rows'][0]['failed_pairs'] == 0"
