@@ -2,6 +2,7 @@
 // compute one fit of a loss law of N and D needs to reach the loss a second fit reaches at C, and
 // its interval from the two fits' bootstrap draws taken in pairs.
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "runtime_detail.hpp"
@@ -106,17 +107,18 @@ std::pair<int, std::vector<std::pair<std::string, Interval>>> paired_intervals(
     } catch (const Error&) {  // that draw's loss out of the other's reach: counted as failed
     }
   });
+  std::array<std::vector<double>, 3> kept;
   int failed = 0;
-  for (const auto& v : values)
-    failed += !(std::isfinite(v[0]) && std::isfinite(v[1]) && std::isfinite(v[2]) && v[2] > 0.0);
-  std::vector<std::pair<std::string, Interval>> ci;
-  for (std::size_t k = 0; k < 3; ++k) {
-    std::vector<double> v;
-    for (const auto& d : values)
-      if (std::isfinite(d[0]) && std::isfinite(d[1]) && std::isfinite(d[2]) && d[2] > 0.0)
-        v.push_back(d[k]);
-    ci.emplace_back(names[k], Interval{percentile(v, 0.025), percentile(v, 0.975)});
+  for (const auto& d : values) {
+    if (!(std::isfinite(d[0]) && std::isfinite(d[1]) && std::isfinite(d[2]) && d[2] > 0.0)) {
+      ++failed;
+      continue;
+    }
+    for (std::size_t k = 0; k < 3; ++k) kept[k].push_back(d[k]);
   }
+  std::vector<std::pair<std::string, Interval>> ci;
+  for (std::size_t k = 0; k < 3; ++k)
+    ci.emplace_back(names[k], Interval{percentile(kept[k], 0.025), percentile(kept[k], 0.975)});
   return {failed, std::move(ci)};
 }
 

@@ -28,6 +28,8 @@ import sys
 import time
 from pathlib import Path
 
+from conftest import without_seconds  # the test suite's own: fit documents without timings
+
 SOURCE = Path(os.environ["SLFIT_SOURCE_DIR"]).resolve()
 WORK = Path(os.environ["SLFIT_PIP_WORK"]).resolve()
 SHARED = Path(os.environ.get("SLFIT_SHARED_DATA", SOURCE.parent / "shared" / "data"))
@@ -48,14 +50,6 @@ if len(sys.argv) > 1:
     out["fit"] = r.to_dict()
 print(json.dumps(out))
 """
-
-
-def without_seconds(doc):
-    if isinstance(doc, list):
-        return [without_seconds(d) for d in doc]
-    if isinstance(doc, dict):
-        return {k: without_seconds(v) for k, v in doc.items() if k != "seconds"}
-    return doc
 
 
 def ignore_build_folders(folder, names):
