@@ -40,7 +40,10 @@ bool has_quantity(const LawEntry& law, const std::string& quantity) {
 
 void add_numeric_allocation(LawEntry& law) {
   // Only for laws of the loss itself: a degradation (QiD, a PTQ gap) has no optimum under C.
-  if (!law.has_input("N") || !law.has_input("D") || !law.column_inputs.empty() ||
+  // Nor for laws with per-level parameters: a point of N and D has no level.
+  const bool levels = std::any_of(law.parameters.begin(), law.parameters.end(),
+                                  [](const ParameterSpec& p) { return !p.per.empty(); });
+  if (!law.has_input("N") || !law.has_input("D") || levels ||
       law.presentation.value_label != Presentation{}.value_label)
     return;
   std::vector<std::string> others;

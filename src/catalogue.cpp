@@ -70,9 +70,7 @@ const Analysis& LawEntry::analysis(std::string_view quantity) const {
                    detail::did_you_mean(quantity, names) + "; available: " + detail::join(names));
 }
 
-std::vector<std::string> LawEntry::fitted_inputs() const {
-  return column_inputs.empty() ? input_names() : column_inputs;
-}
+std::vector<std::string> LawEntry::fitted_inputs() const { return input_names(); }
 
 const std::vector<LawEntry>& builtin_laws() {
   static const std::vector<LawEntry> laws = [] {

@@ -1,5 +1,6 @@
 // run_compare() and run_simulate().
 #include <algorithm>
+#include <map>
 
 #include "fit_options.hpp"
 #include "slfit/core/simulate.hpp"
@@ -17,16 +18,32 @@ namespace {
 // applies to the laws that have that input or parameter (a formula law with an input the others
 // lack, such as the full-precision loss), and is an error only when no law of the comparison has
 // it.
+// A parameter's name, or for one level (`eff[w4a4]`) its parameter's; for option 'per'
+// (`eff=format`), the parameter's.
+std::string parameter_of(const std::string& name) {
+  std::string base, level;
+  if (detail::split_level_name(name, base, level)) return base;
+  return name.substr(0, name.find('='));
+}
+
+bool law_has_parameter(const LawEntry& law, const std::string& name) {
+  const auto names = law.parameter_names();
+  return std::find(names.begin(), names.end(), parameter_of(name)) != names.end();
+}
+
 FitRequest for_law(const FitRequest& q, const LawEntry& law) {
   FitRequest out = q;
-  const auto names = law.parameter_names();
-  auto has = [&](const std::string& p) {
-    return std::find(names.begin(), names.end(), p) != names.end();
-  };
+  auto has = [&](const std::string& p) { return law_has_parameter(law, p); };
   std::erase_if(out.columns,
                 [&](const auto& c) { return c.first != "target" && !law.has_input(c.first); });
   std::erase_if(out.options.fixed, [&](const auto& f) { return !has(f.first); });
   std::erase_if(out.options.bounds, [&](const auto& b) { return !has(b.first); });
+  std::erase_if(out.per, [&](const std::string& item) { return !has(item); });
+  // The column and reference of a law's own per-level parameter go to the laws that have one.
+  if (!has_levels(law)) {
+    out.format_column.clear();
+    out.reference.clear();
+  }
   return out;
 }
 
@@ -57,10 +74,8 @@ void check_every_name_used(const FitRequest& q, const std::vector<const LawEntry
   }
   auto check = [&](const auto& items, const char* option) {
     for (const auto& [name, v] : items) {
-      const bool used = std::any_of(laws.begin(), laws.end(), [&](auto* l) {
-        const auto n = l->parameter_names();
-        return std::find(n.begin(), n.end(), name) != n.end();
-      });
+      const bool used = std::any_of(laws.begin(), laws.end(),
+                                    [&](auto* l) { return law_has_parameter(*l, name); });
       if (!used) {
         throw UsageError(std::string("option '") + option + "' names parameter '" + name +
                          "', which none of the compared laws has: " + each_law(laws, false));
@@ -69,6 +84,14 @@ void check_every_name_used(const FitRequest& q, const std::vector<const LawEntry
   };
   check(q.options.fixed, "fix");
   check(q.options.bounds, "bound");
+  if ((!q.format_column.empty() || !q.reference.empty()) &&
+      std::none_of(laws.begin(), laws.end(), [](auto* l) { return has_levels(*l); })) {
+    throw UsageError("option 'format_column' and option 'reference' go with a law that has a " +
+                     std::string("per-level parameter; none of the compared laws has one"));
+  }
+  std::map<std::string, int> per;
+  for (const auto& item : q.per) per[item] = 0;
+  check(per, "per");
 }
 
 }  // namespace

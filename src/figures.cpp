@@ -573,7 +573,8 @@ Figure optimal_figure(const OptimalRun& run, const std::string& title) {
 
 Figure figure(const FitRun& run, const std::string& title) {
   if (!run.law) throw UsageError("no law to plot");
-  if (run.formats) throw UsageError("option 'plot' is not available for a format-column fit yet");
+  if (!run.options.per.empty())
+    throw UsageError("option 'plot' is not available for a fit with per-level parameters yet");
   const std::vector<FitPart> parts = fit_parts(run);
   if (parts.empty()) throw UsageError("no fit to plot");
   const std::string by = run.groups.empty() ? std::string() : run.request.by;

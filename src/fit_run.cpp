@@ -20,6 +20,70 @@ namespace slfit {
 
 namespace detail {
 
+namespace {
+
+// A parameter of the law, or one level of a per-level one (`eff[w4a4]`).
+void check_parameter_name(const LawEntry& law, const FitOptions& o, const std::string& name) {
+  std::string base, level;
+  if (!split_level_name(name, base, level)) {
+    law.parameter(name);
+    return;
+  }
+  const ParameterSpec& p = law.parameters[law.parameter(base)];
+  if (p.per.empty() && !o.per.count(base)) {
+    throw UsageError("'" + name + "' names one level, but parameter '" + base + "' of law '" +
+                     law.name + "' has one value (give it one per level with option 'per' " + base +
+                     "=COLUMN)");
+  }
+}
+
+// "eff=format:bf16" -> ("eff", {format, bf16}).
+std::pair<std::string, PerLevel> parse_per(const std::string& item) {
+  const auto eq = item.find('=');
+  if (eq == std::string::npos || eq == 0 || eq + 1 == item.size()) {
+    throw UsageError("option 'per' takes NAME=COLUMN or NAME=COLUMN:REFERENCE, got '" + item + "'");
+  }
+  PerLevel p;
+  const std::string rest = item.substr(eq + 1);
+  const auto colon = rest.find(':');
+  p.column = rest.substr(0, colon);
+  if (colon != std::string::npos) p.reference = rest.substr(colon + 1);
+  if (p.column.empty() || (colon != std::string::npos && p.reference.empty()))
+    throw UsageError("option 'per' '" + item + "': the column and the reference must not be empty");
+  return {item.substr(0, eq), p};
+}
+
+// The per-level parameters of the fit: the law's own (with option 'format_column' and option
+// 'reference' in place of the law's column and reference) and those of option 'per'.
+void add_per_levels(const FitRequest& q, const LawEntry& law, FitOptions& o) {
+  for (const auto& item : q.per) {
+    auto [name, p] = parse_per(item);
+    law.parameter(name);
+    o.per[name] = p;
+  }
+  bool declared = false;
+  for (const auto& s : law.parameters) {
+    if (s.per.empty() || o.per.count(s.name)) continue;
+    declared = true;
+    PerLevel p{s.per, s.reference, s.reference_value};
+    if (!q.format_column.empty()) p.column = q.format_column;
+    if (!q.reference.empty()) p.reference = q.reference;
+    o.per[s.name] = p;
+  }
+  if (!declared && (!q.format_column.empty() || !q.reference.empty())) {
+    throw UsageError("option 'format_column' and option 'reference' go with a law that has a " +
+                     std::string("per-level parameter; law '") + law.name + "' has none" +
+                     (q.per.empty() ? "" : " besides those of option 'per'"));
+  }
+  if (!law.format_parameter.empty() && o.per.count(law.format_parameter) &&
+      o.per[law.format_parameter].reference.empty()) {
+    throw UsageError("law '" + law.name + "' needs option 'reference' FORMAT (the uncompressed " +
+                     "format of column '" + o.per[law.format_parameter].column + "')");
+  }
+}
+
+}  // namespace
+
 FitOptions checked_options(const FitRequest& q, const LawEntry& law, const std::string& target) {
   FitOptions o = q.options;
   if (o.objective == Objective::kHuber && !(o.delta > 0.0)) {
@@ -36,10 +100,11 @@ FitOptions checked_options(const FitRequest& q, const LawEntry& law, const std::
       o.columns[name] = header;
     }
   }
-  for (const auto& [name, v] : o.fixed) law.parameter(name);
-  for (const auto& [name, v] : o.bounds) law.parameter(name);
+  add_per_levels(q, law, o);
+  for (const auto& [name, v] : o.fixed) check_parameter_name(law, o, name);
+  for (const auto& [name, v] : o.bounds) check_parameter_name(law, o, name);
   for (const auto& point : o.starts.points)
-    for (const auto& [name, v] : point) law.parameter(name);
+    for (const auto& [name, v] : point) check_parameter_name(law, o, name);
   if (!q.fix_from.empty()) {
     for (const auto& [name, value] : detail::read_shared_params(q.fix_from, law))
       if (!o.fixed.count(name)) o.fixed[name] = value;  // an explicit fix wins
@@ -103,7 +168,7 @@ TableRequest fit_table_request(const FitRequest& q, const LawEntry& law, const F
   for (const std::string* c : {&q.by, &q.group}) {
     if (!c->empty()) keep.push_back(*c);
   }
-  if (law.fit_by_format) keep.push_back(q.format_column);
+  for (const auto& [name, p] : o.per) keep.push_back(column_for(o.columns, p.column));
   if (!q.holdout.empty()) {
     for (const auto& v : Expression::parse(q.holdout).variables()) keep.push_back(v);
   }
@@ -185,8 +250,10 @@ std::vector<DerivedQuantity> derived_quantities(const LawEntry& law, const FitRe
   } else if (!q.quantity_at.empty()) {
     throw UsageError("option 'quantity_at' goes with option 'quantity'");
   }
-  for (const auto& s : law.summary)
-    if (s.bootstrapped) out.push_back({s.name, s.value});
+  if (best.names.size() == law.parameters.size()) {  // not with per-level parameters
+    for (const auto& s : law.summary)
+      if (s.bootstrapped) out.push_back({s.name, s.value});
+  }
   if (!q.budget.empty()) add_budget_quantities(law, q, out);
   if (!q.predict_at.empty()) {
     const Table at = law_grid(q.predict_at, law, "predict_at");
@@ -222,20 +289,22 @@ void check_request(const FitRequest& q) {
   }
 }
 
-void run_format_fit(FitRun& run) {
-  const FitRequest& q = run.request;
-  const LawEntry& law = *run.law;
-  if (q.reference.empty()) {
-    throw UsageError("law '" + law.name + "' needs option 'reference' FORMAT (the uncompressed " +
-                     "format of column '" + q.format_column + "')");
+// The multipliers of a law with a format parameter, by format (the reference first).
+CompressionFit format_multipliers(const LawEntry& law, const FitOptions& o, const FitResult& fit) {
+  CompressionFit c;
+  c.fit = fit;
+  const PerLevel& per = o.per.at(law.format_parameter);
+  c.format_column = per.column;
+  c.reference = per.reference;
+  for (std::size_t i = 0; i < fit.names.size(); ++i) {
+    std::string base, level;
+    if (!detail::split_level_name(fit.names[i], base, level) || base != law.format_parameter)
+      continue;
+    c.multipliers.emplace_back(level, fit.parameters[i]);
+    c.standard_errors.emplace_back(level, fit.standard_errors[i]);
+    if (level != c.reference) c.slots.emplace_back(level, fit.names[i]);
   }
-  if (!q.by.empty()) throw UsageError("option 'by' is not available with law '" + law.name + "'");
-  if (q.bootstrap > 0 || !q.holdout.empty() || !q.predict_at.empty()) {
-    throw UsageError("option 'bootstrap', option 'holdout' and option 'predict_at' are not " +
-                     std::string("available with law '") + law.name + "' yet");
-  }
-  run.formats = law.fit_by_format(run.data.table, q.format_column, q.reference, run.options);
-  run.fit = run.formats->fit;
+  return c;
 }
 
 // A formula law that is not finite at any start is a mistake in the law (a log of a negative
@@ -254,6 +323,12 @@ void run_single_fit(FitRun& run) {
   const FitRequest& q = run.request;
   const LawEntry& law = *run.law;
   const Table& table = run.data.table;
+  if (!run.options.per.empty() &&
+      (!q.predict_at.empty() || !q.quantity.empty() || !q.budget.empty() || !q.fix_from.empty())) {
+    throw UsageError("option 'predict_at', option 'quantity', option 'budget' and option " +
+                     std::string("'fix_from' are not available with per-level parameters yet ") +
+                     "(use predict with option 'data' on the fit's JSON)");
+  }
   if (!q.holdout.empty()) {
     run.held_out = holdout_mask(table, Expression::parse(q.holdout));
     run.holdout = holdout(table, run.held_out, law.candidate(run.options));
@@ -318,17 +393,19 @@ FitRun run_fit(const FitRequest& request) {
   run.source = request.data.path;
   run.options = detail::checked_options(request, law, detail::target_name(request.data.target));
   run.data = load_table(detail::fit_table_request(request, law, run.options));
-  if (law.fit_by_format) {
-    run_format_fit(run);
-    return run;
-  }
   if (!request.by.empty()) {
+    if (!run.options.per.empty()) {
+      throw UsageError("option 'by' is not available with per-level parameters (law '" + law.name +
+                       "'): give the groups' column its own per-level parameter");
+    }
     run.groups = fit_by_group(run.data.table, request.by,
                               [&](const Table& t) { return law.fit(t, run.options); });
     return run;
   }
   check_request(request);
   run_single_fit(run);
+  if (!law.format_parameter.empty() && run.fit)
+    run.formats = format_multipliers(law, run.options, *run.fit);
   return run;
 }
 

@@ -269,8 +269,14 @@ Transform read_transform(const Reader& r, const Json& j, const std::string& at) 
 
 ParameterSpec read_parameter(const Reader& r, const std::string& name, const Json& j,
                              const std::string& at) {
-  r.keys(r.object(j, at), at, {"value", "lower", "upper", "transform", "grid", "meaning"});
+  r.keys(r.object(j, at), at,
+         {"value", "lower", "upper", "transform", "grid", "meaning", "per", "reference",
+          "reference_value"});
   ParameterSpec p{.name = name};
+  if (const Json* m = r.member(j, at, "per")) p.per = r.text(*m, at + ".per");
+  if (const Json* m = r.member(j, at, "reference")) p.reference = r.text(*m, at + ".reference");
+  if (const Json* m = r.member(j, at, "reference_value"))
+    p.reference_value = r.number(*m, at + ".reference_value");
   if (const Json* m = r.member(j, at, "lower")) p.lower = r.number(*m, at + ".lower");
   if (const Json* m = r.member(j, at, "upper")) p.upper = r.number(*m, at + ".upper");
   if (const Json* m = r.member(j, at, "transform"))

@@ -6,6 +6,7 @@
 #include "slfit/runtime/make_law_entry.hpp"
 
 SLFIT_BUILTIN_LAWS_B(SLFIT_INSTANTIATE_LAW)
+SLFIT_INSTANTIATE_LAW(slfit::Compression)
 template slfit::CompressionFit slfit::fit_compression<0>(const slfit::Table&, const std::string&,
                                                          const std::string&, slfit::FitOptions);
 

@@ -150,8 +150,7 @@ Json prediction_object(const PredictionResult& p, const Table& at) {
   return j;
 }
 
-Json format_fit_object(const CompressionFit& c) {
-  Json j = detail::fit_object(c.fit);
+void add_format_fields(Json& j, const CompressionFit& c) {
   Json m = Json::object(), se = m;
   for (const auto& [name, v] : c.multipliers) m[name] = number_or_null(v);
   for (const auto& [name, v] : c.standard_errors) se[name] = number_or_null(v);
@@ -159,7 +158,6 @@ Json format_fit_object(const CompressionFit& c) {
   j["reference"] = c.reference;
   j["multipliers"] = m;
   j["multiplier_standard_errors"] = se;
-  return j;
 }
 
 std::string interval_text(const Interval& i) {
@@ -212,10 +210,12 @@ std::string holdout_report(const HoldoutResult& h) {
 }
 
 std::string format_fit_report(const CompressionFit& c) {
-  std::string s = full_report(c.fit) +
-                  fmt::format("\n{:<16} {:>12} {:>12}\n", "format", "multiplier", "std. error");
+  std::size_t width = std::max<std::size_t>(16, c.format_column.size());
+  for (const auto& m : c.multipliers) width = std::max(width, m.first.size());
+  std::string s =
+      fmt::format("\n{:<{}} {:>12} {:>12}\n", c.format_column, width, "multiplier", "std. error");
   for (std::size_t i = 0; i < c.multipliers.size(); ++i) {
-    s += fmt::format("{:<16} {:>12} {:>12}\n", c.multipliers[i].first,
+    s += fmt::format("{:<{}} {:>12} {:>12}\n", c.multipliers[i].first, width,
                      format_value(c.multipliers[i].second),
                      format_value(c.standard_errors[i].second, 4));
   }
@@ -264,8 +264,8 @@ void add_frontier(Json& j, const FitRun& run) {
 
 std::string report(const FitRun& run) {
   if (!run.request.by.empty()) return frontier_line(run) + by_report(run);
-  if (run.formats) return frontier_line(run) + format_fit_report(*run.formats);
   std::string s = frontier_line(run) + full_report(*run.fit);
+  if (run.formats) s += format_fit_report(*run.formats);
   if (run.bootstrap) s += bootstrap_report(*run.bootstrap);
   if (run.holdout) s += holdout_report(*run.holdout);
   if (run.predictions) s += prediction_report(*run.predictions, run.prediction_points);
@@ -286,12 +286,8 @@ std::string to_json(const FitRun& run) {
     }
     return out.dump(2);
   }
-  if (run.formats) {
-    Json j = format_fit_object(*run.formats);
-    add_frontier(j, run);
-    return j.dump(2);
-  }
   Json j = detail::fit_object(*run.fit);
+  if (run.formats) add_format_fields(j, *run.formats);
   add_frontier(j, run);
   if (run.bootstrap) {
     j["bootstrap"] = bootstrap_object(*run.bootstrap);

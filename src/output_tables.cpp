@@ -106,10 +106,6 @@ std::vector<std::string> names_of(const Outputs& row) {
 }  // namespace
 
 std::string to_csv(const FitRun& run) {
-  if (run.formats) {
-    throw UsageError("option 'csv' is not available with law '" + run.law->name +
-                     "' yet; use option 'json'");
-  }
   if (!run.request.by.empty()) return fit_by_csv(run.groups, run.law->parameter_names());
   return fit_csv(*run.fit, run.bootstrap ? &*run.bootstrap : nullptr);
 }

@@ -2,6 +2,7 @@
 // of name -> value, read for predict/optimal/simulate, for two-stage fits and their covariance.
 #include "parameters.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -9,6 +10,7 @@
 #include "parameter_json.hpp"
 #include "slfit/core/limits.hpp"
 #include "slfit/detail/text.hpp"
+#include "slfit/fit/levels.hpp"
 #include "slfit/runtime/output.hpp"
 #include "slfit/runtime/requests.hpp"
 
@@ -105,6 +107,53 @@ std::vector<double> chosen_parameters(const LawEntry& law, const std::string& pr
   if (preset.empty() == params_path.empty())
     throw UsageError("give exactly one of option 'preset' and option 'params'");
   return preset.empty() ? read_params_file(params_path, law) : law.preset(preset);
+}
+
+bool has_levels(const LawEntry& law) {
+  return std::any_of(law.parameters.begin(), law.parameters.end(),
+                     [](const ParameterSpec& p) { return !p.per.empty(); });
+}
+
+ParameterValues chosen_named_parameters(const LawEntry& law, const std::string& preset,
+                                        const std::string& params_path,
+                                        const ParameterValues& values) {
+  if (!preset.empty()) {
+    throw UsageError("law '" + law.name + "' has per-level parameters and no presets: give " +
+                     "option 'params' (a fit's JSON)");
+  }
+  if (params_path.empty() == values.empty())
+    throw UsageError("give exactly one of option 'params' and option 'parameters'");
+  ParameterValues out = values;
+  const std::string where =
+      params_path.empty() ? "option 'parameters'" : "parameter file '" + params_path + "'";
+  if (!params_path.empty()) {
+    const nlohmann::json j = parameter_object(params_path);
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (!it.value().is_number()) throw DataError(where + ": '" + it.key() + "' is not a number");
+      out[it.key()] = it.value().get<double>();
+    }
+  }
+  std::vector<bool> given(law.parameters.size(), false);
+  for (const auto& [name, v] : out) {
+    std::string base, level;
+    const bool levelled = detail::split_level_name(name, base, level);
+    const std::size_t i = law.parameter(levelled ? base : name);
+    if (levelled != !law.parameters[i].per.empty()) {
+      throw UsageError(where + ": '" + name + "': parameter '" + law.parameters[i].name +
+                       (levelled ? "' has one value, not one per level"
+                                 : "' has one value per level of column '" + law.parameters[i].per +
+                                       "': give " + law.parameters[i].name + "[LEVEL]"));
+    }
+    if (!std::isfinite(v)) throw UsageError(where + ": '" + name + "' is not a finite number");
+    given[i] = true;
+  }
+  for (std::size_t i = 0; i < given.size(); ++i) {
+    if (!given[i]) {
+      throw UsageError(where + " does not give '" + law.parameters[i].name + "'" +
+                       (law.parameters[i].per.empty() ? "" : " for any level"));
+    }
+  }
+  return out;
 }
 
 std::optional<ParameterDraws> read_parameter_draws(const std::string& path) {

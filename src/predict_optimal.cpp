@@ -78,7 +78,13 @@ PredictRun run_predict(const PredictRequest& q) {
   const LawEntry& law = *run.law;
   run.preset = q.preset;
   run.params_path = q.params;
-  run.parameters = chosen_parameters(law, q.preset, q.params, q.parameters);
+  const bool levels = has_levels(law);
+  if (levels) {
+    run.named = chosen_named_parameters(law, q.preset, q.params, q.parameters);
+  } else {
+    run.parameters = chosen_parameters(law, q.preset, q.params, q.parameters);
+  }
+  std::optional<Table> level_rows;  // with per-level parameters: the inputs and each row's levels
   if (q.data) {
     if (!q.at.empty()) throw UsageError("give option 'at' or option 'data', not both");
     // Only the law's inputs and the observed target are kept from the file, and the inputs are
@@ -87,21 +93,50 @@ PredictRun run_predict(const PredictRequest& q) {
     TableRequest request = *q.data;
     std::vector<std::string> keep;
     for (const auto& in : law.inputs) keep.push_back(column_for(map, in.name));
+    for (const auto& p : law.parameters)
+      if (!p.per.empty()) keep.push_back(column_for(map, p.per));
     if (auto it = q.columns.find("target"); it != q.columns.end()) keep.push_back(it->second);
     request.keep = std::move(keep);
     request.check_header = [&](const Table& header) { check_inputs(law, header, map); };
     const LoadedTable data = load_table(request);
     run.inputs = inputs_from_data(law, data, map);
     run.from_data = true;
+    if (levels) {
+      level_rows = run.inputs;
+      for (const auto& p : law.parameters) {
+        const std::string col = column_for(map, p.per);
+        if (p.per.empty() || level_rows->has(p.per)) continue;
+        if (!data.table.has(col)) {
+          throw DataError("law '" + law.name + "': parameter '" + p.name +
+                          "' has one value per level of column '" + col + "', but " +
+                          data.table.label() + " has no column '" + col + "'");
+        }
+        level_rows->add_text_column(p.per, data.table.labels(col));
+      }
+    }
     std::string target = data.target;
     if (auto it = q.columns.find("target"); it != q.columns.end()) target = it->second;
     if (data.table.has(target)) run.observed = data.table.column(target);
   } else {
     if (q.at.empty()) throw UsageError("give option 'at' NAME=V1,V2 (or option 'data' FILE)");
+    if (levels) {
+      throw UsageError("law '" + law.name + "' has per-level parameters: give option 'data', a " +
+                       "table whose rows name their levels");
+    }
     if (!q.columns.empty()) throw UsageError("option 'columns' goes with option 'data'");
     run.inputs = law_grid(q.at, law);
   }
-  run.values = law.evaluate(run.inputs, run.parameters, {});
+  if (levels) {
+    std::vector<std::string> names;
+    std::vector<double> values;
+    for (const auto& [n, v] : run.named) {
+      names.push_back(n);
+      values.push_back(v);
+    }
+    run.values = law.evaluate_named(*level_rows, names, values, {});
+  } else {
+    run.values = law.evaluate(run.inputs, run.parameters, {});
+  }
   return run;
 }
 

@@ -52,7 +52,11 @@ def fit(law: Union[str, "os.PathLike[str]", Law], data: Any, **options: Any) -> 
           result's ``bootstrap.samples`` holds them either way)
         - ``holdout`` : expression selecting the rows held out; ``predict_at`` : dict of input
           to values
-        - ``skip_nonpositive`` : bool; ``fix_from``, ``format_column``, ``reference``
+        - ``skip_nonpositive`` : bool; ``fix_from``
+        - ``per`` : ``"NAME=COLUMN"`` or ``"NAME=COLUMN:REFERENCE"`` (or a list): fit parameter
+          NAME once per level of COLUMN, reported as ``NAME[level]``; ``format_column`` and
+          ``reference`` set the column and reference level of a law's own per-level parameter
+          (a law file's ``"per"``, compression's ``eff``)
         - ``frontier`` : ``"N,D"`` or a list of columns: keep, for each distinct combination of
           their values, only the row with the lowest target (the tuned frontier of a sweep)
 

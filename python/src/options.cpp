@@ -33,6 +33,7 @@ const std::vector<std::string>& option_names() {
                                                  "screen_keep",
                                                  "solver",
                                                  "by",
+                                                 "per",
                                                  "format_column",
                                                  "reference",
                                                  "fix_from",
@@ -144,6 +145,8 @@ void read_option(FitRequest& q, const std::string& name, const py::handle& v) {
     o.solver = parse_solver(text(v, name));
   } else if (name == "by") {
     q.by = text(v, name);
+  } else if (name == "per") {
+    q.per = texts(v, name);
   } else if (name == "format_column") {
     q.format_column = text(v, name);
   } else if (name == "reference") {

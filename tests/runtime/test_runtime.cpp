@@ -72,9 +72,10 @@ TEST_CASE("runtime: the catalogue holds every built-in law and what it declares"
   CHECK(capy.named_values[0].word == "channel");
   CHECK(capy.named_values[0].value == slfit::kCapybaraChannelwiseBlock);
   const auto& comp = slfit::find_law("compression");
-  CHECK(static_cast<bool>(comp.fit_by_format));
+  CHECK(comp.format_parameter == "eff");
+  CHECK(comp.parameters.back().per == "format");
   CHECK(comp.fitted_inputs() == std::vector<std::string>{"N", "D"});
-  CHECK_FALSE(static_cast<bool>(slfit::find_law("chinchilla").fit_by_format));
+  CHECK(slfit::find_law("chinchilla").format_parameter.empty());
   // Only the budget analysis answers --budget.
   for (const auto& l : slfit::builtin_laws()) {
     for (const auto& a : l.analyses)

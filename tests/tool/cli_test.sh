@@ -207,7 +207,52 @@ PY
 "$slfit" fit --law compression --data formats.csv --reference dense --json >cmp.json && ok || bad "compression"
 check_json cmp.json "abs(j['multipliers']['w4a4']-0.747)<1e-5 and abs(j['multipliers']['w4a16']-0.923)<1e-5 and j['multipliers']['dense']==1"
 expect_error 2 "needs --reference" -- fit --law compression --data formats.csv
-expect_error 1 "reference format 'bf16' does not occur" -- fit --law compression --data formats.csv --reference bf16
+expect_error 1 "reference level 'bf16' of parameter 'eff' does not occur in column 'format'" -- fit --law compression --data formats.csv --reference bf16
+check_json cmp.json "j['parameters']['eff[dense]']==1 and 'eff[dense]' in j['fixed'] and abs(j['parameters']['eff[w4a4]']-0.747)<1e-5 and j['reference']=='dense'"
+# Any number of formats (more than the eight slots of the compiled law), bootstrap, CSV, and the
+# multipliers' bound a choice.
+python3 - <<'PY'
+rows = ["N,D,fmt,loss"]
+effs = {"dense": 1.0}
+effs.update({f"q{k:02d}": 0.1 + 0.08 * k for k in range(1, 13)})
+effs["w8a8"] = 1.02
+for n in (1e8, 1e9, 1e10):
+    for d in (1e9, 1e10, 1e11):
+        for f, e in effs.items():
+            loss = 1.69 + 406.4 * (n * e) ** -0.34 + 410.7 * d ** -0.28
+            rows.append(f"{n:g},{d:g},{f},{loss!r}")
+open("many.csv", "w").write("\n".join(rows) + "\n")
+PY
+"$slfit" fit --law compression --data many.csv --format-column fmt --reference dense --bound eff=0:2 --json >many.json && ok || bad "14 formats"
+check_json many.json "len(j['multipliers'])==14 and abs(j['multipliers']['w8a8']-1.02)<1e-6 and abs(j['multipliers']['q12']-1.06)<1e-6 and j['format_column']=='fmt'"
+"$slfit" fit --law compression --data many.csv --format-column fmt --reference dense --json >capped.json && ok || bad "capped at 1"
+check_json capped.json "max(j['multipliers'].values())==1 and j['at_bound']=={'eff[q12]': 'upper'}"
+"$slfit" fit --law compression --data formats.csv --reference dense --bootstrap 20 --seed 3 --json >cmpboot.json && ok || bad "compression bootstrap"
+check_json cmpboot.json "j['bootstrap']['resamples']==20 and set(j['bootstrap']['ci95'])>={'eff[w4a4]','eff[w4a16]','alpha'}"
+"$slfit" fit --law compression --data formats.csv --reference dense --csv >cmp.csv && ok || bad "compression csv"
+grep -q 'eff\[w4a4\]' cmp.csv && ok || bad "compression csv names the levels"
+expect_error 1 "--fix 'eff[w9a9]': no level 'w9a9' in column 'format'" -- fit --law compression --data formats.csv --reference dense --fix 'eff[w9a9]=0.5'
+# Option --per, any law: Chinchilla with one irreducible loss per data set, the rest shared.
+python3 - <<'PY'
+rows = ["N,D,set,loss"]
+for s, e in (("web", 1.69), ("code", 1.2), ("math", 2.05)):
+    for n in (1e8, 3e8, 1e9, 3e9):
+        for d in (2e9, 2e10, 2e11):
+            rows.append(f"{n:g},{d:g},{s},{e + 406.4 * n ** -0.34 + 410.7 * d ** -0.28!r}")
+open("sets.csv", "w").write("\n".join(rows) + "\n")
+PY
+"$slfit" fit --law chinchilla --data sets.csv --per E=set --json >perE.json && ok || bad "--per E=set"
+check_json perE.json "[round(j['parameters'][k],6) for k in ('E[code]','E[math]','E[web]')]==[1.2,2.05,1.69] and abs(j['parameters']['alpha']-0.34)<1e-6 and j['fixed']==[]"
+expect_error 2 "'alpha[web]' names one level, but parameter 'alpha' of law 'chinchilla' has one value" -- fit --law chinchilla --data sets.csv --per E=set --fix 'alpha[web]=0.3'
+expect_error 2 "--per takes NAME=COLUMN or NAME=COLUMN:REFERENCE" -- fit --law chinchilla --data sets.csv --per E
+expect_error 2 "--format-column and --reference go with a law that has a per-level parameter" -- fit --law chinchilla --data sets.csv --reference web
+# compare: the reference goes to the law with a per-level parameter only.
+"$slfit" compare --laws compression,chinchilla --data formats.csv --reference dense --json >cmpfmt.json && ok || bad "compare compression"
+check_json cmpfmt.json "j['laws'][0]['law']=='compression' and j['laws'][0]['k']==8 and j['laws'][1]['k']==6"
+# predict from a per-level fit: each row at its level's multiplier.
+"$slfit" predict --law compression --params cmp.json --data formats.csv --json >cmppred.json && ok || bad "predict per level"
+check_json cmppred.json "len(j['rows'])==45 and max(abs(r['value']/r['observed']-1) for r in j['rows'])<1e-6"
+expect_error 2 "has per-level parameters: give --data" -- predict --law compression --params cmp.json --at N=1e9 --at D=1e10
 
 # Rows that cannot be fitted in log space are named, or left out on request.
 printf 'N,D,P,loss\n1e8,1e9,4,0.1\n2e8,1e9,4,-0.01\n3e8,1e9,4,0.05\n4e8,2e9,3,0.2\n5e8,3e9,2,0.5\n6e8,4e9,3,0.1\n' >neg.csv
@@ -746,10 +791,9 @@ expect_error 2 "--screen-keep must be at least 1" -- fit --law chinchilla --data
 expect_error 2 "--bootstrap needs a positive number of resamples" -- fit --law chinchilla --data sim.csv --bootstrap -1
 expect_error 2 "--quantity-at goes with --quantity" -- fit --law chinchilla --data sim.csv --bootstrap 5 --quantity-at C=1e21
 expect_error 2 "--bootstrap and --holdout cannot be combined yet" -- fit --law chinchilla --data sim.csv --bootstrap 5 --holdout "N > 1e9"
-expect_error 2 "--plot is not available for a format-column fit yet" -- fit --law compression --data formats.csv --reference dense --plot c.png
-expect_error 2 "--csv is not available with law 'compression' yet; use --json" -- fit --law compression --data formats.csv --reference dense --csv
-expect_error 2 "--by is not available with law 'compression'" -- fit --law compression --data formats.csv --reference dense --by N
-expect_error 2 "--bootstrap, --holdout and --predict-at are not available with law 'compression' yet" -- fit --law compression --data formats.csv --reference dense --bootstrap 5
+expect_error 2 "--plot is not available for a fit with per-level parameters yet" -- fit --law compression --data formats.csv --reference dense --plot c.png
+expect_error 2 "--by is not available with per-level parameters (law 'compression')" -- fit --law compression --data formats.csv --reference dense --by N
+expect_error 2 "--predict-at, --quantity, --budget and --fix-from are not available with per-level parameters" -- fit --law compression --data formats.csv --reference dense --predict-at N=1e9 --predict-at D=1e10
 expect_error 2 "--noise-kind must be additive or multiplicative" -- simulate --law chinchilla --preset hoffmann2022 --at N=1e9 --at D=1e10 --noise 0.01 --noise-kind gaussian
 # Analyses.
 expect_error 2 "give at most one of N and D" -- optimal --law kumar-qat --preset kumar2024 --quantity precision --at C=1e21 --at N=1e9 --at D=1e11

@@ -61,12 +61,15 @@ void add_fit_options(CLI::App* cmd, FitArgs& a) {
                   "auto (dense LM from each start, Ceres polishes) | ceres | dense")
       ->capture_default_str();
   cmd->add_option("--by", a.by, "fit separately for each value of COLUMN");
+  cmd->add_option("--per", a.per,
+                  "NAME=COLUMN[:REFERENCE]: fit parameter NAME once per level of COLUMN, "
+                  "reported as NAME[level] (REFERENCE held at 1)");
   cmd->add_option("--format-column", a.format_column,
-                  "laws fitted from a format column (compression): the column naming each "
-                  "row's format")
-      ->capture_default_str();
+                  "laws with a per-level parameter (compression, a law file's \"per\"): the "
+                  "column naming each row's level, instead of the law's (format)");
   cmd->add_option("--reference", a.reference,
-                  "laws fitted from a format column: the uncompressed format (multiplier 1)");
+                  "laws with a per-level parameter: the level held at its reference value (for "
+                  "compression the uncompressed format, multiplier 1)");
   cmd->add_option("--fix-from", a.fix_from,
                   "fix every parameter this law shares with a fit --json file (two-stage fits)");
   cmd->add_flag("--skip-nonpositive", a.skip_nonpositive,
@@ -138,6 +141,7 @@ FitRequest fit_request(const FitArgs& a) {
   }
   q.by = a.by;
   q.fix_from = a.fix_from;
+  q.per = a.per;
   q.format_column = a.format_column;
   q.reference = a.reference;
   q.bootstrap = a.bootstrap;

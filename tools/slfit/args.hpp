@@ -18,7 +18,7 @@ namespace slfit::tool {
 
 struct FitArgs {
   std::string law, law_file, data, target, objective, space, starts;
-  std::vector<std::string> cols, derives, wheres, fixes, bounds, start_points;
+  std::vector<std::string> cols, derives, wheres, fixes, bounds, start_points, per;
   std::string weights, by, fix_from, format_column, reference;
   bool skip_nonpositive = false, bootstrap_from_starts = false, draws = false;
   int bootstrap = 0;

@@ -226,6 +226,18 @@ inline std::vector<Token> tokenize(std::string_view s) {
       } else {
         t.type = Tok::kName;
         t.text = std::string(word);
+        // `eff[format]`: a parameter with one value per level of a column (a formula law's).
+        if (j < n && s[j] == '[') {
+          std::size_t k = j + 1;
+          if (k < n && is_ident_start(s[k])) {
+            while (k < n && is_ident_char(s[k])) ++k;
+          }
+          if (k == j + 1 || k >= n || s[k] != ']') {
+            fail(s, "expected a column name and ']' after '" + t.text + "['", j);
+          }
+          t.text = std::string(s.substr(i, k + 1 - i));
+          j = k + 1;
+        }
       }
       i = j;
     } else if (c == '"' || c == '`') {

@@ -68,6 +68,16 @@ class FormulaModel {
     for (const auto& in : spec_.inputs) names.push_back(in.name);
     for (const auto& p : spec_.parameters) names.push_back(p.name);
     auto resolve = [&](const std::string& name, std::size_t pos) {
+      if (const auto open = name.find('['); open != std::string::npos)
+        return per_level_symbol(name, open, pos);
+      for (std::size_t j = 0; j < spec_.parameters.size(); ++j) {
+        const ParameterSpec& p = spec_.parameters[j];
+        if (p.name == name && !p.per.empty()) {
+          fail("formula", "'" + name + "' at position " + std::to_string(pos + 1) +
+                              " has one value per level of column '" + p.per + "': write " + name +
+                              "[" + p.per + "]");
+        }
+      }
       for (std::size_t i = 0; i < spec_.inputs.size(); ++i)
         if (spec_.inputs[i].name == name) return detail::FormulaProgram::Symbol{false, int(i)};
       for (std::size_t j = 0; j < spec_.parameters.size(); ++j)
@@ -101,6 +111,34 @@ class FormulaModel {
       }
       parameters_[j].linear = (program_.linear() & bit) != 0;
     }
+  }
+
+  // `eff[format]`: the parameter eff, declared with "per": "format".
+  detail::FormulaProgram::Symbol per_level_symbol(const std::string& name, std::size_t open,
+                                                  std::size_t pos) const {
+    const std::string base = name.substr(0, open);
+    const std::string column = name.substr(open + 1, name.size() - open - 2);
+    const std::string at = " at position " + std::to_string(pos + 1);
+    for (std::size_t j = 0; j < spec_.parameters.size(); ++j) {
+      const ParameterSpec& p = spec_.parameters[j];
+      if (p.name != base) continue;
+      if (p.per.empty()) {
+        fail("formula", "'" + name + "'" + at + ": parameter '" + base +
+                            "' has one value, not one per level (declare it with \"per\": \"" +
+                            column + "\", or write " + base + ")");
+      }
+      if (p.per != column) {
+        fail("formula", "'" + name + "'" + at + ": parameter '" + base +
+                            "' has one value per level of column '" + p.per + "': write " + base +
+                            "[" + p.per + "]");
+      }
+      return {true, static_cast<int>(j)};
+    }
+    std::vector<std::string> names;
+    for (const auto& p : spec_.parameters) names.push_back(p.name);
+    fail("formula", "unknown parameter '" + base + "' in '" + name + "'" + at +
+                        detail::did_you_mean(base, names) +
+                        "; parameters are: " + detail::join(names));
   }
 
   [[noreturn]] void fail(const std::string& field, const std::string& what) const {

@@ -233,6 +233,26 @@ inline void check_spec_values(const std::string& where, const std::string& at,
   check_value(at + ".value", p.value);
 }
 
+// A parameter with one value per level of a column: the column can be written in a formula
+// (`eff[format]`), and the reference level's value lies within the parameter's bounds.
+inline void check_spec_per(const std::string& where, const std::string& at,
+                           const ParameterSpec& p) {
+  if (p.per.empty()) {
+    if (!p.reference.empty())
+      spec_fail(where, at + ".reference", "goes with 'per' (the column whose level it names)");
+    return;
+  }
+  if (const std::string why = name_problem(p.per); !why.empty()) spec_fail(where, at + ".per", why);
+  const double v = p.reference_value;
+  if (!std::isfinite(v) || v < p.lower || v > p.upper ||
+      (p.transform == Transform::kLog && !(v > 0))) {
+    spec_fail(where, at + ".reference_value",
+              spec_number(v) + " is not a value the parameter can take (bounds [" +
+                  spec_number(p.lower) + ", " + spec_number(p.upper) + "]" +
+                  (p.transform == Transform::kLog ? ", positive" : "") + ")");
+  }
+}
+
 inline void check_spec_parameters(const FormulaSpec& spec) {
   const std::string where = spec_where(spec);
   check_spec_count(where, "parameters", spec.parameters.size(),
@@ -251,6 +271,7 @@ inline void check_spec_parameters(const FormulaSpec& spec) {
       }
     }
     check_spec_values(where, at, p);
+    check_spec_per(where, at, p);
   }
 }
 

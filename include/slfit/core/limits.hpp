@@ -20,6 +20,10 @@ inline constexpr int kMaxThreads = 1024;                   // threads of a fit o
 // so the counts are capped; the text limits keep a hostile law file cheap to reject.
 inline constexpr int kMaxFormulaParameters = 12;
 inline constexpr int kMaxFormulaInputs = 8;
+// Levels of one per-level parameter, and rows x parameters of a per-level fit's Jacobian (8 bytes
+// each: 1 GB).
+inline constexpr std::size_t kMaxLevels = 10'000;
+inline constexpr std::size_t kMaxLevelJacobian = std::size_t{1} << 27;
 inline constexpr std::size_t kMaxFormulaLength = 10'000;    // characters of a formula
 inline constexpr std::size_t kMaxLawFileBytes = 1'000'000;  // bytes of a law file
 // A parameter file (`fit --json`) is read whole into a JSON tree, which takes about twice its text;

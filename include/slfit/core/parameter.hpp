@@ -37,6 +37,12 @@ struct ParameterSpec {
   std::vector<double> grid;  // values tried by the default start grid (natural units)
   std::string meaning;       // one line for `slfit laws`
   bool linear = false;       // enters the law linearly (candidates for variable projection)
+  // One value per level of this column of the table (a law file's "per"; see fit/levels.hpp),
+  // written `name[column]` in a formula and reported as `name[level]`. `reference` names the
+  // level held at `reference_value`; empty, every level is fitted.
+  std::string per;
+  std::string reference;
+  double reference_value = 1.0;
 };
 
 // Natural value -> what the optimizer sees.

@@ -105,12 +105,8 @@ CompressionFit fit_compression(const Table& table, const std::string& format_col
 }
 
 template <>
-struct FormatColumnFit<Compression> {
-  static std::vector<std::string> column_inputs() { return {"N", "D"}; }
-  static CompressionFit fit(const Table& table, const std::string& format_column,
-                            const std::string& reference, const FitOptions& options) {
-    return fit_compression(table, format_column, reference, options);
-  }
+struct FormatColumnFit<CompressionFormats> {
+  static constexpr std::string_view kParameter = "eff";
 };
 
 }  // namespace slfit

@@ -41,9 +41,8 @@ struct CompressionFit {
   }
 };
 
-// A law fitted from a column that names each row's format (Frantar et al.'s compression law)
-// specializes this with `fit(table, format_column, reference, options)` and the inputs it reads
-// from columns (`column_inputs`); the others come from the format column.
+// A law fitted with one multiplier per format (Frantar et al.'s compression law) specializes this
+// with `kParameter`, its per-level parameter (fit/levels.hpp) that holds the multipliers.
 template <class L>
 struct FormatColumnFit;
 

@@ -30,6 +30,81 @@ struct CovarianceResult {
   std::vector<std::string> unidentified;
 };
 
+namespace detail {
+
+// The covariance from R, the k x k triangle of the QR decomposition of the weighted Jacobian over
+// the free parameters (natural units), and the weighted residual sum of squares of n rows:
+// fills out.covariance (over all parameters, already sized and zero), or says which parameters
+// the data do not identify.
+inline void covariance_from_triangle(const Eigen::MatrixXd& j, double rss, Eigen::Index n,
+                                     const std::vector<int>& free,
+                                     const std::vector<std::string>& names, CovarianceResult& out) {
+  const auto k = static_cast<Eigen::Index>(free.size());
+  // Scale columns so the rank test is about directions, not units (A ~ 1e3, alpha ~ 0.3).
+  Eigen::VectorXd scale = j.colwise().norm().transpose();
+  auto name_of = [&](Eigen::Index c) {
+    return names[static_cast<std::size_t>(free[static_cast<std::size_t>(c)])];
+  };
+  std::vector<std::string>& unidentified = out.unidentified;
+  for (Eigen::Index c = 0; c < k; ++c) {
+    if (scale(c) == 0.0) {
+      unidentified.push_back(name_of(c));
+      scale(c) = 1.0;
+    }
+  }
+  const Eigen::MatrixXd js = j * scale.cwiseInverse().asDiagonal();
+  Eigen::JacobiSVD<Eigen::MatrixXd> svd(js, Eigen::ComputeThinV);
+  const Eigen::VectorXd sv = svd.singularValues();
+  const double cond = sv(0) > 0.0 ? sv(k - 1) / sv(0) : 0.0;
+  if (!unidentified.empty() || cond < 1e-10) {
+    if (unidentified.empty()) {
+      // The culprits are the parameters with a large share in the (near) null space of J: the
+      // length of each parameter's unit vector projected onto the span of the weak singular
+      // vectors. Unlike the components of a single weak vector, this does not depend on which
+      // basis the SVD picks when several directions are free (all rows at one N leave E, A and
+      // alpha with two free directions between them).
+      Eigen::VectorXd share = Eigen::VectorXd::Zero(k);
+      for (Eigen::Index d = 0; d < k; ++d)
+        if (d == k - 1 || sv(d) <= 1e-10 * sv(0)) share += svd.matrixV().col(d).cwiseAbs2();
+      for (Eigen::Index c = 0; c < k; ++c)
+        if (std::sqrt(share(c)) > 0.3) unidentified.push_back(name_of(c));
+    }
+    std::string listed;
+    for (const auto& name : unidentified) listed += (listed.empty() ? "" : ", ") + name;
+    char shown[32];
+    std::snprintf(shown, sizeof shown, "%.3g", cond);
+    out.message = "singular: the data do not identify " + listed +
+                  " (smallest/largest singular value of the scaled Jacobian " + shown + ")";
+    return;
+  }
+  const double s2 = rss / static_cast<double>(n - k);
+  Eigen::MatrixXd inv = svd.matrixV() * sv.array().square().inverse().matrix().asDiagonal() *
+                        svd.matrixV().transpose();
+  inv = scale.cwiseInverse().asDiagonal() * inv * scale.cwiseInverse().asDiagonal();
+  for (Eigen::Index a = 0; a < k; ++a)
+    for (Eigen::Index b = 0; b < k; ++b)
+      out.covariance(free[static_cast<std::size_t>(a)], free[static_cast<std::size_t>(b)]) =
+          s2 * inv(a, b);
+  out.ok = out.covariance.allFinite();
+  if (!out.ok) out.message = "the covariance is not finite";
+}
+
+// The same from the whole weighted Jacobian (n x k, free parameters only, natural units).
+inline void covariance_from_jacobian(const Eigen::MatrixXd& jw, double rss,
+                                     const std::vector<int>& free,
+                                     const std::vector<std::string>& names, CovarianceResult& out) {
+  const auto k = static_cast<Eigen::Index>(free.size());
+  if (!jw.allFinite()) {
+    out.message = "the Jacobian is not finite at the optimum";
+    return;
+  }
+  const Eigen::HouseholderQR<Eigen::MatrixXd> qr(jw);
+  const Eigen::MatrixXd r = qr.matrixQR().topRows(k).template triangularView<Eigen::Upper>();
+  covariance_from_triangle(r, rss, jw.rows(), free, names, out);
+}
+
+}  // namespace detail
+
 // Jacobian of the residuals with respect to the natural parameters (rows x K).
 template <Law L>
 Eigen::MatrixXd residual_jacobian(const FitProblem<L>& problem, const std::vector<double>& p) {
@@ -100,54 +175,9 @@ CovarianceResult covariance(const FitProblem<L>& problem, const std::vector<doub
     have = std::min(have + m, k);
     stack.topRows(have) = qr.matrixQR().topRows(have).template triangularView<Eigen::Upper>();
   }
-  const Eigen::MatrixXd j = stack.topRows(k);
-  // Scale columns so the rank test is about directions, not units (A ~ 1e3, alpha ~ 0.3).
-  Eigen::VectorXd scale = j.colwise().norm().transpose();
-  auto name_of = [&](Eigen::Index c) {
-    return problem.specs[static_cast<std::size_t>(free[static_cast<std::size_t>(c)])].name;
-  };
-  std::vector<std::string>& unidentified = out.unidentified;
-  for (Eigen::Index c = 0; c < k; ++c) {
-    if (scale(c) == 0.0) {
-      unidentified.push_back(name_of(c));
-      scale(c) = 1.0;
-    }
-  }
-  const Eigen::MatrixXd js = j * scale.cwiseInverse().asDiagonal();
-  Eigen::JacobiSVD<Eigen::MatrixXd> svd(js, Eigen::ComputeThinV);
-  const Eigen::VectorXd sv = svd.singularValues();
-  const double cond = sv(0) > 0.0 ? sv(k - 1) / sv(0) : 0.0;
-  if (!unidentified.empty() || cond < 1e-10) {
-    if (unidentified.empty()) {
-      // The culprits are the parameters with a large share in the (near) null space of J: the
-      // length of each parameter's unit vector projected onto the span of the weak singular
-      // vectors. Unlike the components of a single weak vector, this does not depend on which
-      // basis the SVD picks when several directions are free (all rows at one N leave E, A and
-      // alpha with two free directions between them).
-      Eigen::VectorXd share = Eigen::VectorXd::Zero(k);
-      for (Eigen::Index d = 0; d < k; ++d)
-        if (d == k - 1 || sv(d) <= 1e-10 * sv(0)) share += svd.matrixV().col(d).cwiseAbs2();
-      for (Eigen::Index c = 0; c < k; ++c)
-        if (std::sqrt(share(c)) > 0.3) unidentified.push_back(name_of(c));
-    }
-    std::string names;
-    for (const auto& name : unidentified) names += (names.empty() ? "" : ", ") + name;
-    char shown[32];
-    std::snprintf(shown, sizeof shown, "%.3g", cond);
-    out.message = "singular: the data do not identify " + names +
-                  " (smallest/largest singular value of the scaled Jacobian " + shown + ")";
-    return out;
-  }
-  const double s2 = rss / static_cast<double>(n - k);
-  Eigen::MatrixXd inv = svd.matrixV() * sv.array().square().inverse().matrix().asDiagonal() *
-                        svd.matrixV().transpose();
-  inv = scale.cwiseInverse().asDiagonal() * inv * scale.cwiseInverse().asDiagonal();
-  for (Eigen::Index a = 0; a < k; ++a)
-    for (Eigen::Index b = 0; b < k; ++b)
-      out.covariance(free[static_cast<std::size_t>(a)], free[static_cast<std::size_t>(b)]) =
-          s2 * inv(a, b);
-  out.ok = out.covariance.allFinite();
-  if (!out.ok) out.message = "the covariance is not finite";
+  std::vector<std::string> names;
+  for (const auto& spec : problem.specs) names.push_back(spec.name);
+  detail::covariance_from_triangle(stack.topRows(k), rss, n, free, names, out);
   return out;
 }
 

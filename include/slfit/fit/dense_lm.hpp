@@ -27,28 +27,34 @@
 
 namespace slfit {
 
-// Solves the smooth problem `loss` from `internal`.
-template <Law L>
-SolveOutcome solve_dense(const ResidualModel<L>& model, std::vector<double> internal,
-                         const SmoothLoss& loss, const SolveSettings& settings) {
-  const FitProblem<L>& problem = model.problem();
-  constexpr int K = L::kNumParameters;
+// Solves the smooth problem `loss` from `internal`. A model is a ResidualModel<L> (K parameters)
+// or one whose parameter count is set at run time (K = Eigen::Dynamic; fit/levels.hpp): its
+// problem() has is_fixed, lower_internal, upper_internal, weights and objective_function(), and
+// it evaluates residuals_and_jacobian(internal, r, jac, scratch).
+template <class Model>
+SolveOutcome solve_dense(const Model& model, std::vector<double> internal, const SmoothLoss& loss,
+                         const SolveSettings& settings) {
+  const auto& problem = model.problem();
+  constexpr int K = Model::K;
   const Eigen::Index n = model.rows();
+  const auto k_all = static_cast<Eigen::Index>(internal.size());
   SolveOutcome out;
 
-  std::array<Eigen::Index, K> free{};
+  // Index lists on the stack for a compiled law, on the heap for a run-time count.
+  using Indices = Eigen::Matrix<Eigen::Index, Eigen::Dynamic, 1, Eigen::ColMajor, K, 1>;
+  Indices free(k_all);
   Eigen::Index kf = 0;
-  for (int j = 0; j < K; ++j) {
+  for (Eigen::Index j = 0; j < k_all; ++j) {
     const auto u = static_cast<std::size_t>(j);
     if (problem.is_fixed[u]) continue;
-    free[static_cast<std::size_t>(kf++)] = j;
+    free(kf++) = j;
     internal[u] = std::clamp(internal[u], problem.lower_internal[u], problem.upper_internal[u]);
   }
   Eigen::VectorXd w = problem.weights.empty()
                           ? Eigen::VectorXd::Ones(n)
                           : Eigen::Map<const Eigen::VectorXd>(problem.weights.data(), n).eval();
 
-  typename ResidualModel<L>::Scratch scratch;
+  typename Model::Scratch scratch;
   Eigen::VectorXd r, rn, penalized;
   Eigen::MatrixXd jac, jn;
   // `r` always holds the residuals at `internal`, so the end point needs no extra evaluation.
@@ -80,7 +86,7 @@ SolveOutcome solve_dense(const ResidualModel<L>& model, std::vector<double> inte
   SmallMatrix h(kf, kf), hm(kf, kf), damped(kf, kf);
   Eigen::VectorXd g(kf), gm(kf), dm(kf), step(kf), hs(kf);
   Eigen::LDLT<SmallMatrix> ldlt(kf);
-  std::array<Eigen::Index, K> moving{};
+  Indices moving(kf);
   std::vector<double> trial(internal);
   while (out.iterations < settings.max_iterations) {
     loss.lm_weights(r, w, kf, penalized, omega, curv);
@@ -88,22 +94,22 @@ SolveOutcome solve_dense(const ResidualModel<L>& model, std::vector<double> inte
     // entry is one vectorized dot product over the rows.
     wr = omega.cwiseProduct(r);
     for (Eigen::Index c = 0; c < kf; ++c) {
-      const auto col = jac.col(free[static_cast<std::size_t>(c)]);
+      const auto col = jac.col(free(c));
       wj.col(c) = curv.cwiseProduct(col);
       g(c) = scale * col.dot(wr);
       for (Eigen::Index a = 0; a <= c; ++a)
-        h(c, a) = h(a, c) = scale * jac.col(free[static_cast<std::size_t>(a)]).dot(wj.col(c));
+        h(c, a) = h(a, c) = scale * jac.col(free(a)).dot(wj.col(c));
     }
 
     // Parameters at a bound that the gradient pushes outward stay put this iteration.
     Eigen::Index km = 0;
     double gmax = 0.0;
     for (Eigen::Index c = 0; c < kf; ++c) {
-      const auto u = static_cast<std::size_t>(free[static_cast<std::size_t>(c)]);
+      const auto u = static_cast<std::size_t>(free(c));
       const double x = internal[u], lo = problem.lower_internal[u], hi = problem.upper_internal[u];
       const bool held = (x <= lo && g(c) > 0.0) || (x >= hi && g(c) < 0.0);
       if (!held) {
-        moving[static_cast<std::size_t>(km++)] = c;
+        moving(km++) = c;
         gmax = std::max(gmax, std::abs(g(c)));
       }
     }
@@ -112,9 +118,8 @@ SolveOutcome solve_dense(const ResidualModel<L>& model, std::vector<double> inte
     hm.resize(km, km);
     gm.resize(km);
     for (Eigen::Index a = 0; a < km; ++a) {
-      gm(a) = g(moving[static_cast<std::size_t>(a)]);
-      for (Eigen::Index b = 0; b < km; ++b)
-        hm(a, b) = h(moving[static_cast<std::size_t>(a)], moving[static_cast<std::size_t>(b)]);
+      gm(a) = g(moving(a));
+      for (Eigen::Index b = 0; b < km; ++b) hm(a, b) = h(moving(a), moving(b));
     }
 
     bool accepted = false;
@@ -128,12 +133,12 @@ SolveOutcome solve_dense(const ResidualModel<L>& model, std::vector<double> inte
       dm = -dm;
       step.setZero();
       if (ldlt.info() == Eigen::Success && dm.allFinite()) {
-        for (Eigen::Index a = 0; a < km; ++a) step(moving[static_cast<std::size_t>(a)]) = dm(a);
+        for (Eigen::Index a = 0; a < km; ++a) step(moving(a)) = dm(a);
       }
       double xnorm = 0.0, snorm = 0.0;
       trial = internal;
       for (Eigen::Index c = 0; c < kf; ++c) {
-        const auto u = static_cast<std::size_t>(free[static_cast<std::size_t>(c)]);
+        const auto u = static_cast<std::size_t>(free(c));
         trial[u] =
             std::clamp(internal[u] + step(c), problem.lower_internal[u], problem.upper_internal[u]);
         step(c) = trial[u] - internal[u];
@@ -172,8 +177,8 @@ SolveOutcome solve_dense(const ResidualModel<L>& model, std::vector<double> inte
 }
 
 // Solves the problem's own objective (absolute by Huber continuation) from `internal`.
-template <Law L>
-SolveOutcome solve_dense_from(const ResidualModel<L>& model, const std::vector<double>& internal,
+template <class Model>
+SolveOutcome solve_dense_from(const Model& model, const std::vector<double>& internal,
                               const SolveSettings& settings) {
   return solve_objective(model.problem(), internal,
                          [&](const std::vector<double>& x, const SmoothLoss& loss) {

@@ -24,6 +24,7 @@
 #include "slfit/detail/parallel.hpp"
 #include "slfit/fit/covariance.hpp"
 #include "slfit/fit/dense_lm.hpp"
+#include "slfit/fit/level_fit.hpp"
 #include "slfit/fit/problem.hpp"
 #include "slfit/fit/projection.hpp"
 #include "slfit/fit/result.hpp"
@@ -38,11 +39,6 @@ inline bool better(const SolveOutcome& a, std::size_t ia, const SolveOutcome& b,
   if (a.finite != b.finite) return a.finite;
   if (a.objective != b.objective) return a.objective < b.objective;
   return ia < ib;
-}
-
-// The tolerances of the solve from each start (the polish uses tight ones of its own).
-inline SolveSettings start_settings(const FitOptions& opt) {
-  return {opt.max_iterations, opt.function_tolerance, opt.parameter_tolerance, 1e-14};
 }
 
 // Natural parameters of a solver's end point; fixed ones exactly as given (exp(log(v)) may
@@ -276,9 +272,13 @@ FitResult fit(const L& law, const Table& table, const FitOptions& opt = {}) {
       }
     }
   }
-  const FitProblem<L> problem(law, *used, opt);
-  const auto starts = make_starts(problem, opt);
-  FitResult r = fit_from_starts(problem, starts, opt);
+  FitResult r;
+  if (detail::has_levels(law, opt)) {
+    r = fit_levels(law, *used, opt);
+  } else {
+    const FitProblem<L> problem(law, *used, opt);
+    r = fit_from_starts(problem, make_starts(problem, opt), opt);
+  }
   r.dropped_rows = std::move(dropped);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;

@@ -121,6 +121,14 @@ inline std::string_view to_string(Screening s) {
   return s == Screening::kAuto ? "auto" : s == Screening::kObjective ? "objective" : "off";
 }
 
+// A parameter given one value per level of a column (fit/levels.hpp): the column, and the level
+// held at `reference_value` (empty: every level is fitted).
+struct PerLevel {
+  std::string column;
+  std::string reference;
+  double reference_value = 1.0;
+};
+
 struct FitOptions {
   Objective objective = Objective::kSquared;
   double delta = 1e-3;  // Huber's threshold, in the units of the residual
@@ -137,6 +145,10 @@ struct FitOptions {
   std::map<std::string, double, std::less<>> fixed;  // held at these natural values
   std::map<std::string, std::pair<double, double>, std::less<>> bounds;  // override spec bounds
   std::map<std::string, Transform, std::less<>> transforms;              // override spec transforms
+  // Parameters fitted once per level of a column, beside those a law declares so (a law file's
+  // "per"). Fixed values, bounds and transforms above may name one level, as `eff[w4a4]`, or
+  // the parameter, for every level.
+  std::map<std::string, PerLevel, std::less<>> per;
 
   StartSpec starts;
   std::uint64_t seed = 0;  // for random starts

@@ -155,6 +155,18 @@ struct FitProblem {
     return out;
   }
 
+  // The problem on the rows listed (0-based, in that order), weights kept: one piece of a larger
+  // fit (fit/levels.hpp), so the rows are not counted against the free parameters.
+  FitProblem subset(const std::vector<std::size_t>& picks) const {
+    FitProblem out(*this, Empty{});
+    for (const std::size_t i : picks) {
+      out.rows.push_back(rows[i]);
+      out.target.push_back(target[i]);
+      if (!weights.empty()) out.weights.push_back(weights[i]);
+    }
+    return out;
+  }
+
   // Throws if a start or fixed value is outside a parameter's bounds or domain.
   static void check_value(const ParameterSpec& s, double v, const std::string& what) {
     if (!std::isfinite(v)) throw UsageError(what + " of '" + s.name + "' is not finite");
@@ -197,6 +209,7 @@ struct FitProblem {
     }
   }
 
+ public:
   static double internal_bound(const ParameterSpec& s, double b, bool lower) {
     if (s.transform == Transform::kLog) {
       if (lower && !(b > 0.0)) return -kInf;

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 
@@ -49,14 +50,19 @@ inline std::string full_report(const FitResult& r) {
                                                : std::string())
           : std::string(),
       r.starts_failed, r.best_start + 1, r.iterations, r.seconds);
-  s += fmt::format("\n{:<12} {:>14} {:>12}  {}\n", "parameter", "value", "std. error", "note");
+  // As wide as the longest name (a per-level parameter's, `eff[w4a4-sparse24]`), at least 12.
+  std::size_t width = 12;
+  for (const auto& n : r.names) width = std::max(width, n.size());
+  s += fmt::format("\n{:<{}} {:>14} {:>12}  {}\n", "parameter", width, "value", "std. error",
+                   "note");
   for (std::size_t i = 0; i < r.names.size(); ++i) {
     std::string note;
     if (r.fixed[i]) note = "fixed";
     if (r.at_lower[i]) note = "at lower bound";
     if (r.at_upper[i]) note = "at upper bound";
     if (!r.identified(r.names[i])) note += std::string(note.empty() ? "" : ", ") + "not identified";
-    s += fmt::format("{:<12} {:>14} {:>12}  {}\n", r.names[i], format_value(r.parameters[i], 8),
+    s += fmt::format("{:<{}} {:>14} {:>12}  {}\n", r.names[i], width,
+                     format_value(r.parameters[i], 8),
                      r.fixed[i] ? "-" : format_value(r.standard_errors[i], 4), note);
   }
   if (!r.dropped_rows.empty()) {

@@ -108,6 +108,13 @@ struct SolveSettings {
   double gradient_tolerance = 1e-14;
 };
 
+namespace detail {
+// The tolerances of the solve from each start (the polish uses tight ones of its own).
+inline SolveSettings start_settings(const FitOptions& opt) {
+  return {opt.max_iterations, opt.function_tolerance, opt.parameter_tolerance, 1e-14};
+}
+}  // namespace detail
+
 struct SolveOutcome {
   std::vector<double> internal;  // where the solver stopped
   double objective = std::nan("");
@@ -213,9 +220,10 @@ SolveOutcome solve_once(const FitProblem<L>& problem, std::vector<double> intern
 }
 
 // Solves the problem's own objective from `internal` with `once(internal, loss)`, a local solve
-// of one smooth problem, for each of the objective's stages in turn.
-template <Law L, class Once>
-SolveOutcome solve_objective(const FitProblem<L>& problem, const std::vector<double>& internal,
+// of one smooth problem, for each of the objective's stages in turn. `problem` is a FitProblem
+// or another problem with `specs`, objective_function() and residuals(problem, natural values).
+template <class Problem, class Once>
+SolveOutcome solve_objective(const Problem& problem, const std::vector<double>& internal,
                              Once&& once) {
   const ObjectiveFunction f = problem.objective_function();
   if (!f.needs_typical_residual()) return once(internal, f.stages(0.0).front());

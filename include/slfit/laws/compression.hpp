@@ -169,6 +169,60 @@ struct Compression {
 static_assert(Law<Compression>);
 static_assert(HasLogFormula<Compression>);
 
+// The same law with one multiplier per format through a per-level parameter (fit/levels.hpp):
+// inputs N and D, parameters A, B, E, alpha, beta and eff, which has one value per level of the
+// column `format` (FitOptions::per sets another column and the reference, held at 1). Any number
+// of formats; this is the law the catalogue calls "compression". The multipliers' upper bound 1
+// is a default (a reference format need not be the best one): FitOptions::bounds["eff"] moves it
+// for every format, bounds["eff[w8a8]"] for one.
+struct CompressionFormats {
+  static constexpr std::string_view kName = "compression";
+  static constexpr std::string_view kDescription =
+      "Frantar et al. 2025: L = A (N eff[format])^-alpha + B/D^beta + E, one eff per format";
+  static constexpr int kNumInputs = 2;
+  static constexpr int kNumParameters = 6;
+  enum Input : int { kN, kD };
+  enum Parameter : int { kA, kB, kE, kAlpha, kBeta, kEff };
+
+  static std::array<InputSpec, kNumInputs> inputs() {
+    return {{{"N", "parameters", true}, {"D", "training tokens", true}}};
+  }
+
+  static std::vector<ParameterSpec> parameters() {
+    std::vector<ParameterSpec> out = Compression::parameters();
+    out.resize(kEff);
+    out.push_back({.name = "eff",
+                   .value = 0.8,
+                   .lower = 0.0,
+                   .upper = 1.0,
+                   .transform = Transform::kLog,
+                   .meaning = "effective-parameter multiplier of each format (1 at the reference)",
+                   .per = "format"});
+    return out;
+  }
+
+  template <class T, class X>
+  static auto formula(const T* p, const X& x) {
+    using std::exp;
+    using std::log;
+    return p[kA] * exp(-p[kAlpha] * (x.log(kN) + log(p[kEff]))) +
+           p[kB] * exp(-p[kBeta] * x.log(kD)) + p[kE];
+  }
+
+  // log L as a log-sum-exp of the three terms' logs, as Compression's.
+  template <class T, class X>
+  static T log_formula(const T* p, const X& x) {
+    using std::log;
+    const T t1 = log(p[kA]) - p[kAlpha] * (x.log(kN) + log(p[kEff]));
+    const T t2 = log(p[kB]) - p[kBeta] * x.log(kD);
+    const T t3 = log(p[kE]);
+    return detail::log_sum_exp<T, 3>({t1, t2, t3});
+  }
+};
+
+static_assert(Law<CompressionFormats>);
+static_assert(HasLogFormula<CompressionFormats>);
+
 // A multiplier as published, for comparison with fitted ones.
 struct PublishedMultiplier {
   std::string_view format;     // the label used in slfit's examples and tests

@@ -25,10 +25,12 @@
   X(slfit::Chinchilla) X(slfit::KumarPtq) X(slfit::KumarQat) X(slfit::Kumar) X(slfit::Qid)
 #define SLFIT_BUILTIN_LAWS_B(X) \
   X(slfit::PythiaKaplan)        \
-  X(slfit::Capybara) X(slfit::QatGroup) X(slfit::QatFull) X(slfit::Compression)
+  X(slfit::Capybara) X(slfit::QatGroup) X(slfit::QatFull) X(slfit::CompressionFormats)
 
 SLFIT_BUILTIN_LAWS_A(SLFIT_EXTERN_LAW)
 SLFIT_BUILTIN_LAWS_B(SLFIT_EXTERN_LAW)
+// The eight-slot compression law is no longer in the catalogue; its fitter stays compiled here.
+SLFIT_EXTERN_LAW(slfit::Compression)
 extern template slfit::CompressionFit slfit::fit_compression<0>(const slfit::Table&,
                                                                 const std::string&,
                                                                 const std::string&,

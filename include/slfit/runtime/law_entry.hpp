@@ -41,14 +41,16 @@ struct LawEntry {
   std::vector<Summary> summary;
   Presentation presentation;
   std::vector<NamedValue> named_values;
-  // Set for laws whose rows name a format in a column (compression): the fit from that column,
-  // and the inputs that are read from columns (the others come from the format column).
-  std::function<CompressionFit(const Table&, const std::string&, const std::string&,
-                               const FitOptions&)>
-      fit_by_format;
-  std::vector<std::string> column_inputs;
+  // Set for laws fitted with one multiplier per format (compression): the per-level parameter
+  // that holds them. Such a fit needs option 'reference' and reports the multipliers by format.
+  std::string format_parameter;
 
   std::function<Array(const Table&, const std::vector<double>&, const ColumnMap&)> evaluate;
+  // The law at every row with a fit's parameters by name: per-level ones (`eff[w4a4]`, from the
+  // law or from option 'per') take each row's level. Any order; every parameter needed.
+  std::function<Array(const Table&, const std::vector<std::string>&, const std::vector<double>&,
+                      const FitOptions&)>
+      evaluate_named;
   std::function<FitResult(const Table&, const FitOptions&)> fit;
   // add_first_stage_uncertainty for this law as the second stage of a two-stage fit.
   std::function<void(const Table&, const FitOptions&, const FitResult&, FitResult&)>

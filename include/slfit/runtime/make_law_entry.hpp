@@ -31,13 +31,8 @@ void add_traits(LawEntry& e) {
   if constexpr (requires { T::summary(); }) e.summary = T::summary();
   if constexpr (requires { T::presentation(); }) e.presentation = T::presentation();
   if constexpr (requires { T::named_values(); }) e.named_values = T::named_values();
-  if constexpr (requires { FormatColumnFit<L>::column_inputs(); }) {
-    e.column_inputs = FormatColumnFit<L>::column_inputs();
-    e.fit_by_format = [](const Table& t, const std::string& column, const std::string& reference,
-                         const FitOptions& o) {
-      return FormatColumnFit<L>::fit(t, column, reference, o);
-    };
-  }
+  if constexpr (requires { FormatColumnFit<L>::kParameter; })
+    e.format_parameter = FormatColumnFit<L>::kParameter;
 }
 
 }  // namespace detail
@@ -55,6 +50,10 @@ LawEntry make_law_entry(const L& law) {
   detail::add_traits<L>(e);
   e.evaluate = [law](const Table& t, const std::vector<double>& p, const ColumnMap& m) {
     return slfit::evaluate(law, t, p, m);
+  };
+  e.evaluate_named = [law](const Table& t, const std::vector<std::string>& names,
+                           const std::vector<double>& values, const FitOptions& o) {
+    return slfit::evaluate_named(law, t, names, values, o);
   };
   e.fit = [law](const Table& t, const FitOptions& o) { return slfit::fit(law, t, o); };
   e.add_first_stage = [law](const Table& t, const FitOptions& o, const FitResult& s1,

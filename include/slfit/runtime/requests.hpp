@@ -133,9 +133,13 @@ struct FitRequest {
   FitOptions options;    // fixed, bounds, starts, objective, ...; target comes from `data`
   std::string by;        // one fit per value of this column
   std::string fix_from;  // a fit JSON file: fix the parameters this law shares with it
-  std::string format_column = "format", reference;  // laws fitted from a format column
-  int bootstrap = 0;                                // resamples (0: none)
-  std::string group;                                // resample whole groups of this column
+  // Per-level parameters (fit/levels.hpp): "NAME=COLUMN" or "NAME=COLUMN:REFERENCE" each; and
+  // for a law that declares them (a law file's "per", compression's eff), the column and the
+  // reference level instead of the law's own (empty: the law's).
+  std::vector<std::string> per;
+  std::string format_column, reference;
+  int bootstrap = 0;  // resamples (0: none)
+  std::string group;  // resample whole groups of this column
   bool bootstrap_from_starts = false;
   std::string quantity;                  // bootstrap intervals of an analysis ...
   std::vector<std::string> quantity_at;  // ... at these points (grid items)
@@ -155,6 +159,7 @@ struct FitRun {
   FitRequest request;
   std::optional<FitResult> fit;  // one fit (also the training fit of a hold-out)
   std::vector<GroupFit> groups;  // with `by`
+  // A law with a format parameter (compression): the fit's multipliers by format.
   std::optional<CompressionFit> formats;
   std::optional<BootstrapResult> bootstrap;
   std::optional<HoldoutResult> holdout;
@@ -181,14 +186,25 @@ struct PredictRequest {
   ParameterValues parameters;
 };
 
+// For a law with per-level parameters (a law file's "per", compression's eff): the values by
+// name, each per-level one as `eff[w4a4]` for the levels given (a fit's parameters). Every other
+// parameter must be given, and at least one level of each per-level one.
+ParameterValues chosen_named_parameters(const LawEntry& law, const std::string& preset,
+                                        const std::string& params_path,
+                                        const ParameterValues& values = {});
+
+// Whether a law declares per-level parameters.
+bool has_levels(const LawEntry& law);
+
 struct PredictRun {
   const LawEntry* law = nullptr;
   std::shared_ptr<const LawEntry> entry;  // keeps an in-memory law alive
   std::string preset, params_path;
-  std::vector<double> parameters;
-  Table inputs;                   // one row per point, the law's inputs
-  Array values;                   // the law there
-  std::optional<Array> observed;  // with data that has a target column
+  std::vector<double> parameters;  // in the law's order; empty for a law with per-level ones
+  ParameterValues named;           // for a law with per-level parameters: the values by name
+  Table inputs;                    // one row per point, the law's inputs
+  Array values;                    // the law there
+  std::optional<Array> observed;   // with data that has a target column
   bool from_data = false;
 };
 

@@ -32,6 +32,7 @@
 #include <cstdio>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -122,6 +123,58 @@ std::optional<Refit> refit(const FitProblem<L>& problem, const FitOptions& inner
   return Refit{natural_parameters(problem, o.internal), o.converged};
 }
 
+// Refits a resample of a fit with per-level parameters. A level the resample did not draw has no
+// estimate: NaN, left out of that parameter's interval.
+template <Law L>
+std::optional<Refit> refit(const LevelProblem<L>& problem, const FitOptions& inner,
+                           bool from_starts, const std::vector<double>& best) {
+  Refit out;
+  if (from_starts) {
+    FitResult r = fit_levels_from_starts(problem, level_starts(problem, inner), inner);
+    if (r.status == FitStatus::kFailed) return std::nullopt;
+    out = Refit{std::move(r.parameters), r.status == FitStatus::kConverged};
+  } else {
+    std::vector<double> internal(best.size());
+    for (std::size_t i = 0; i < best.size(); ++i)
+      internal[i] = to_internal(problem.specs[i].transform, best[i]);
+    const LevelModel<L> model(problem);
+    const SolveOutcome o = solve_dense_from(model, internal, start_settings(inner));
+    if (!o.finite) return std::nullopt;
+    out.converged = o.converged;
+    for (std::size_t i = 0; i < best.size(); ++i)
+      out.parameters.push_back(problem.is_fixed[i]
+                                   ? problem.fixed_values[i]
+                                   : to_natural(problem.specs[i].transform, o.internal[i]));
+  }
+  const std::vector<bool> seen = problem.weighted_parameters();
+  for (std::size_t i = 0; i < seen.size(); ++i)
+    if (!seen[i]) out.parameters[i] = std::nan("");
+  return out;
+}
+
+// Refits of resamples (row counts) of one whole problem, built once: a fit's own problem, or one
+// with per-level parameters. Empty where the whole problem cannot be built (no resample can be
+// fitted then either).
+template <Law L>
+std::function<std::optional<Refit>(const std::vector<int>&)> resample_refits(
+    const L& law, const Table& data, const FitOptions& inner, bool from_starts,
+    const std::vector<double>& best) {
+  try {
+    if (has_levels(law, inner)) {
+      auto whole = std::make_shared<const LevelProblem<L>>(law, data, inner);
+      return [whole, inner, from_starts, best](const std::vector<int>& counts) {
+        return refit(whole->with_counts(counts), inner, from_starts, best);
+      };
+    }
+    auto whole = std::make_shared<const FitProblem<L>>(law, data, inner);
+    return [whole, inner, from_starts, best](const std::vector<int>& counts) {
+      return refit(whole->with_counts(counts), inner, from_starts, best);
+    };
+  } catch (const Error&) {
+    return {};
+  }
+}
+
 }  // namespace detail
 
 // Bootstraps the fit of law L to `table`. `best`, when given, must be the fit of L to this table
@@ -173,7 +226,7 @@ BootstrapResult bootstrap(const L& law, const Table& table, const FitOptions& op
   out.group = bo.group.value_or("");
   out.groups = static_cast<int>(groups.size());
   out.level = bo.level;
-  const std::size_t k = static_cast<std::size_t>(L::kNumParameters);
+  const std::size_t k = out.best.parameters.size();  // more than L's with per-level parameters
   const std::size_t nd = bo.derived.size();
   const auto count = static_cast<std::size_t>(bo.resamples);
   out.samples.assign(count, std::vector<double>(k, std::nan("")));
@@ -195,11 +248,8 @@ BootstrapResult bootstrap(const L& law, const Table& table, const FitOptions& op
   // refits the rows drawn, weighted by their counts (FitProblem::with_counts): no table copy, no
   // logs taken again, each distinct row evaluated once. Where the whole problem cannot be built,
   // no resample can be fitted.
-  std::optional<FitProblem<L>> whole;
-  try {
-    whole.emplace(law, data, inner);
-  } catch (const Error&) {
-  }
+  const auto refit_counts =
+      detail::resample_refits(law, data, inner, bo.from_starts, out.best.parameters);
   std::vector<char> failed(count, 0), short_of(count, 0);
   std::mutex progress_mutex;
   int done = 0;
@@ -215,9 +265,9 @@ BootstrapResult bootstrap(const L& law, const Table& table, const FitOptions& op
       for (const Eigen::Index r : groups[rng.below(groups.size())])
         ++counts[static_cast<std::size_t>(r)];
     std::optional<detail::Refit> r;
-    if (whole) {
+    if (refit_counts) {
       try {
-        r = detail::refit(whole->with_counts(counts), inner, bo.from_starts, out.best.parameters);
+        r = refit_counts(counts);
       } catch (const Error&) {
         // e.g. a group resample with too few rows for the free parameters: counted as failed
       }

@@ -31,7 +31,7 @@ FitCandidate candidate(const L& law, std::string name, const FitOptions& opt) {
   c.name = std::move(name);
   c.fit = [law, opt](const Table& t) { return fit(law, t, opt); };
   c.predict = [law, opt](const Table& t, const FitResult& r) {
-    return evaluate(law, t, r.parameters, opt.columns);
+    return evaluate_named(law, t, r.names, r.parameters, opt);
   };
   c.target_column = column_for(opt.columns, opt.target);
   c.free_parameters = L::kNumParameters;
