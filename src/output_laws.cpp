@@ -31,6 +31,12 @@ Json law_object(const LawEntry& l) {
                                {"transform", std::string(to_string(p.transform))},
                                {"grid", p.grid},
                                {"linear", p.linear}});
+    if (!p.per.empty()) {
+      Json& last = j["parameters"].back();
+      last["per"] = p.per;
+      last["reference"] = p.reference.empty() ? Json(nullptr) : Json(p.reference);
+      last["reference_value"] = p.reference_value;
+    }
   }
   for (const auto& p : l.presets) {
     Json values = Json::object();
@@ -61,9 +67,15 @@ std::string law_text(const LawEntry& l) {
   for (const auto& in : l.inputs) s += fmt::format("    {:<8} {}\n", in.name, in.meaning);
   s += "  parameters:\n";
   for (const auto& p : l.parameters) {
-    s += fmt::format("    {:<8} {} (default {}, bounds [{}, {}]{})\n", p.name, p.meaning,
+    std::string per;
+    if (!p.per.empty()) {
+      per = fmt::format("; one per level of column '{}' as {}[LEVEL]", p.per, p.name);
+      if (!p.reference.empty())
+        per += fmt::format(", '{}' held at {}", p.reference, format_value(p.reference_value));
+    }
+    s += fmt::format("    {:<8} {} (default {}, bounds [{}, {}]{}{})\n", p.name, p.meaning,
                      format_value(p.value), format_value(p.lower), format_value(p.upper),
-                     p.transform == Transform::kLog ? ", fitted as a log" : "");
+                     p.transform == Transform::kLog ? ", fitted as a log" : "", per);
   }
   s += "  presets:\n";
   for (const auto& p : l.presets) {

@@ -514,6 +514,32 @@ assert g['groups'] == 14 and g['failed'] == 0 and width(g) > 1.5 * width(r), (wi
 else
   echo "SKIP: $qid not found; QiD real-data checks skipped"
 fi
+# --- QuEST's quantization-aware training runs (../shared/data/quest-qat; docs/tutorials/quantized-training.md)
+quest="$data/quest-qat/runs.csv"
+if [ -f "$quest" ]; then
+  # T4: all 104 runs, 16 formats, one multiplier each; the infimum SSR 1.4761070e-3 with E -> 0.
+  "$slfit" fit --law compression --data "$quest" --reference bf16 --bound eff=0:inf --json >t4.json \
+    && ok || bad "QuEST T4"
+  check_json t4.json "abs(j['objective']['value']/1.4761070181573e-3-1)<1e-9 and j['at_bound']['E']=='lower' and len(j['multipliers'])==17 and round(j['multipliers']['w4a4'],4)==0.6919"
+  # The same law written as a formula with a per-level parameter gives the same optimum.
+  "$slfit" fit --law-file "$root/examples/quest/compression-formula.json" --data "$quest" \
+    --json >t4f.json && ok || bad "QuEST T4 from the law file"
+  python3 -c "
+import json
+a, b = json.load(open('t4.json')), json.load(open('t4f.json'))
+assert abs(a['objective']['value'] / b['objective']['value'] - 1) < 1e-9
+assert all(abs(a['parameters'][k] / b['parameters'][k] - 1) < 1e-5 for k in a['parameters'] if k.startswith('eff'))" \
+    && ok || bad "law file and built-in compression agree on QuEST"
+  # Kumar et al.'s QAT law against one multiplier per format, on the rows both describe (integer
+  # bit widths with Hadamard rotation, weight-only, bf16), the 800M runs held out.
+  awk -F, 'NR == 1 || $9 !~ /noht|fp4|sparse/' "$quest" >quest-int.csv
+  "$slfit" compare --laws kumar-qat,compression --data quest-int.csv --col P_w=w_bits --col P_a=a_bits \
+    --derive P_kv=16 --fix n_w=0 --fix n_a=0 --fix n_kv=0 --fix gamma_kv=0.9578 --reference bf16 \
+    --bound eff=0:inf --holdout "model_size_M == 800" --json >kq.json && ok || bad "compare kumar-qat"
+  check_json kq.json "[l['law'] for l in j['laws']]==['compression','kumar-qat'] and j['laws'][1]['delta_aic']>150 and j['laws'][0]['holdout']['rmse']*3<j['laws'][1]['holdout']['rmse'] and j['laws'][0]['points']==70 and j['laws'][0]['holdout']['train_rows']==67 and len(j['laws'][0]['holdout']['rows'])==3"
+else
+  echo "SKIP: $quest not found; QuEST checks skipped"
+fi
 llama="$data/llama3-isoflops/isoflops_points.csv"
 if [ -f "$llama" ]; then
   # The Llama 3 report's D_opt = 0.29 C^0.53 and 16.55T tokens at 3.8e25 FLOPs (Sec. 3.2.1).
