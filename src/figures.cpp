@@ -599,12 +599,44 @@ Figure figure(const PredictRun& run, const std::string& title) {
   return predict_grid_figure(*run.law, run.parameters, run.inputs, t);
 }
 
+// Levels (precision-efficiency): each level's value against its bits, one colour per level, with
+// its 95% interval as a bar where the fit carried bootstrap draws.
+Figure level_figure(const OptimalRun& run, const std::string& title) {
+  Panel a;
+  a.xlabel = "bits per parameter (P)";
+  a.ylabel = run.analysis->plot_label;
+  a.key = "outside right";
+  for (std::size_t i = 0; i < run.rows.size(); ++i) {
+    const double p = run.rows[i][0].second, v = run.rows[i][2].second;
+    Series s;
+    s.title = run.labels[i];
+    s.x = {p};
+    s.y = {v};
+    s.style = SeriesStyle::kPoints;
+    s.color = static_cast<int>(i % kPaletteColors);
+    s.point = i < kPaletteColors ? 7 : 5;
+    a.series.push_back(std::move(s));
+    if (!run.intervals) continue;
+    const Interval ci = run.intervals->ci95[i][1].second;
+    Series bar;
+    bar.x = {p, p};
+    bar.y = {ci.lower, ci.upper};
+    bar.style = SeriesStyle::kLines;
+    bar.color = static_cast<int>(i % kPaletteColors);
+    a.series.push_back(std::move(bar));
+  }
+  if (run.intervals)
+    a.title = fmt::format("bars: 95% intervals from {} bootstrap draws", run.intervals->pairs);
+  return {title, {a}};
+}
+
 Figure figure(const OptimalRun& run, const std::string& title) {
   if (!run.law || !run.analysis) throw UsageError("no analysis to plot");
   const std::string t =
       title.empty() ? fmt::format("slfit optimal --law {} --quantity {} ({})", run.law->name,
                                   run.analysis->quantity, source_of(run.preset, run.params_path))
                     : title;
+  if (!run.labels.empty()) return level_figure(run, t);
   return optimal_figure(run, t);
 }
 

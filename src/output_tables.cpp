@@ -167,14 +167,21 @@ namespace {
 // The multiplier's intervals, one line per grid point.
 std::string intervals_report(const OptimalRun& run) {
   std::string s =
-      fmt::format("95% intervals from {} pairs of bootstrap draws (draw i of each fit):\n",
-                  run.intervals->pairs);
+      run.labels.empty()
+          ? fmt::format("95% intervals from {} pairs of bootstrap draws (draw i of each fit):\n",
+                        run.intervals->pairs)
+          : fmt::format("95% intervals from {} bootstrap draws:\n", run.intervals->pairs);
   for (std::size_t i = 0; i < run.rows.size(); ++i) {
-    s += fmt::format("  {} = {:.7g}:", run.rows[i].front().first, run.rows[i].front().second);
+    if (run.labels.empty()) {
+      s += fmt::format("  {} = {:.7g}:", run.rows[i].front().first, run.rows[i].front().second);
+    } else {
+      s += fmt::format("  {} = {}:", run.label_name, run.labels[i]);
+    }
     for (const auto& [k, v] : run.intervals->ci95[i])
       s += fmt::format(" {} [{}, {}]", k, format_value(v.lower, 5), format_value(v.upper, 5));
     if (run.intervals->failed[i] > 0)
-      s += fmt::format(" ({} pairs failed)", run.intervals->failed[i]);
+      s += fmt::format(" ({} {} failed)", run.intervals->failed[i],
+                       run.labels.empty() ? "pairs" : "draws");
     s += "\n";
   }
   return s;
@@ -187,12 +194,17 @@ std::string report(const OptimalRun& run) {
   // Columns of 15 characters, wider where a name needs it (tokens_per_parameter), so that names
   // never run together.
   std::vector<std::size_t> width;
+  std::size_t label_width = run.label_name.size();
+  for (const auto& l : run.labels) label_width = std::max(label_width, l.size());
+  if (!run.labels.empty()) s += fmt::format("{:<{}}", run.label_name, label_width);
   for (const auto& k : names_of(run.rows.front())) {
     width.push_back(std::max<std::size_t>(15, k.size() + 2));
     s += fmt::format("{:>{}}", k, width.back());
   }
   s += "\n";
-  for (const auto& r : run.rows) {
+  for (std::size_t k = 0; k < run.rows.size(); ++k) {
+    const auto& r = run.rows[k];
+    if (!run.labels.empty()) s += fmt::format("{:<{}}", run.labels[k], label_width);
     for (std::size_t i = 0; i < r.size(); ++i)
       s += fmt::format("{:>{}.7g}", r[i].second, i < width.size() ? width[i] : 15);
     s += "\n";
@@ -211,17 +223,18 @@ std::string to_json(const OptimalRun& run) {
   j["rows"] = Json::array();
   for (std::size_t i = 0; i < run.rows.size(); ++i) {
     Json row;
+    if (!run.labels.empty()) row[run.label_name] = run.labels[i];
     for (const auto& [k, v] : run.rows[i]) row[k] = number_or_null(v);
     if (run.intervals) {
       Json ci = Json::object();
       for (const auto& [k, v] : run.intervals->ci95[i])
         ci[k] = Json::array({number_or_null(v.lower), number_or_null(v.upper)});
       row["ci95"] = ci;
-      row["failed_pairs"] = run.intervals->failed[i];
+      row[run.labels.empty() ? "failed_pairs" : "failed_draws"] = run.intervals->failed[i];
     }
     j["rows"].push_back(row);
   }
-  if (run.intervals) j["paired_draws"] = run.intervals->pairs;
+  if (run.intervals) j[run.labels.empty() ? "paired_draws" : "draws"] = run.intervals->pairs;
   j["warnings"] = run.warnings;
   return j.dump(2);
 }
@@ -246,7 +259,16 @@ std::string to_csv(const OptimalRun& run) {
     }
     values.push_back(std::move(row));
   }
-  return detail::table_csv(head, values);
+  if (run.labels.empty()) return detail::table_csv(head, values);
+  // The level first: text, the rest numbers.
+  head.insert(head.begin(), run.label_name);
+  std::string out = csv_row(head);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    std::vector<std::string> fields = {run.labels[i]};
+    for (double v : values[i]) fields.push_back(csv_number(v));
+    out += csv_row(fields);
+  }
+  return out;
 }
 
 std::string report(const Comparison& c) {

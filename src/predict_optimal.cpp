@@ -145,6 +145,13 @@ OptimalRun run_optimal(const OptimalRequest& q) {
   run.entry = q.entry;
   run.law = q.entry ? q.entry.get() : &resolve_law(q.law);
   const LawEntry& law = *run.law;
+  if (q.quantity == "precision-efficiency") {
+    OptimalRun levels = detail::run_precision_efficiency(q, law);
+    levels.law = run.law;
+    levels.entry = run.entry;
+    return levels;
+  }
+  if (!q.bits.empty()) throw UsageError("option 'bits' goes with quantity precision-efficiency");
   const bool versus = !q.vs.empty() || !q.vs_parameters.empty();
   if (versus && q.quantity != "multiplier") {
     throw UsageError("option 'vs' goes with option 'quantity' multiplier (the compute multiplier)");

@@ -35,6 +35,9 @@ void add_numeric_allocation(LawEntry& law);
 // UsageError unless the law has this input.
 void require_input(const LawEntry& law, const std::string& name);
 
+// optimal --quantity precision-efficiency (level_efficiency.cpp).
+OptimalRun run_precision_efficiency(const OptimalRequest& q, const LawEntry& law);
+
 // The compute multiplier (`optimal --quantity multiplier --vs`, multiplier.cpp): the analysis
 // that reports and figures read, and its outputs at a grid point (loss, C_first, multiplier).
 // `second`: the second fit's parameters, held by the analysis.

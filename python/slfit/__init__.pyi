@@ -90,11 +90,12 @@ def predict(
 def optimal(
     law: _LawLike,
     quantity: str,
-    at: _Grid,
+    at: Optional[_Grid] = ...,
     *,
     params: _Params = ...,
     preset: Optional[str] = ...,
     vs: _Params = ...,
+    bits: Union[Mapping[str, float], Sequence[str], None] = ...,
 ) -> Any: ...
 def simulate(
     law: _LawLike,

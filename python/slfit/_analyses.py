@@ -117,11 +117,12 @@ def predict(
 def optimal(
     law: LawLike,
     quantity: str,
-    at: Union[Mapping[str, Any], Sequence[str]],
+    at: Union[Mapping[str, Any], Sequence[str], None] = None,
     *,
     params: Any = None,
     preset: Optional[str] = None,
     vs: Any = None,
+    bits: Union[Mapping[str, float], Sequence[str], None] = None,
 ) -> Any:
     """One of the law's analyses at grid points, as ``slfit optimal`` gives it.
 
@@ -146,6 +147,12 @@ def optimal(
         interval, in columns ``NAME_lower`` and ``NAME_upper``. With the same ``seed`` and
         ``bootstrap`` on tables whose rows match, both fits resampled the same rows in draw i, so
         the interval allows for what they share.
+    bits : dict, optional
+        With ``quantity="precision-efficiency"`` (a law with a per-level multiplier, such as
+        ``compression``), each level's bits of precision (``{"w4a4": 4, "bf16": 16}``, the
+        reference included) in place of ``at``: one row per level with ``P``, ``eff`` and
+        ``efficiency`` = eff x P_ref / P; from a bootstrapped fit also 95% intervals and
+        ``best``, the share of draws in which that level is the most efficient.
 
     Returns
     -------
@@ -164,19 +171,26 @@ def optimal(
     vs_path, vs_values = "", {}
     if vs is not None:
         _, vs_path, vs_values = parameter_source(vs, None)
+    if isinstance(bits, Mapping):
+        bit_items = [f"{level}={float(p)!r}" for level, p in bits.items()]
+    else:
+        bit_items = [str(b) for b in (bits or [])]
     doc = json.loads(
-        _slfit.optimal(entry._handle, str(quantity), preset_name, path, values, grid_items(at),
-                       vs_path, vs_values, *_draws(params), *_draws(vs))
+        _slfit.optimal(entry._handle, str(quantity), preset_name, path, values,
+                       grid_items(at) if at is not None else [], vs_path, vs_values,
+                       *_draws(params), *_draws(vs), bit_items)
     )
     rows = doc.pop("rows")
-    failed = [row.pop("failed_pairs") for row in rows if "failed_pairs" in row]
+    failed = [row.pop(key) for row in rows for key in ("failed_pairs", "failed_draws")
+              if key in row]
     for row in rows:  # intervals as the tool's CSV gives them: NAME_lower, NAME_upper
         for name, (lower, upper) in row.pop("ci95", {}).items():
             row[name + "_lower"], row[name + "_upper"] = lower, upper
     frame = _pandas().DataFrame.from_records(rows)
-    frame = frame.astype("float64")  # null (the library's NaN) as NaN
+    numeric = [c for c in frame.columns if not (rows and isinstance(rows[0].get(c), str))]
+    frame = frame.astype({c: "float64" for c in numeric})  # null (the library's NaN) as NaN
     if failed:
-        doc["failed_pairs"] = failed
+        doc["failed_draws" if "draws" in doc else "failed_pairs"] = failed
     frame.attrs.update(doc)
     return frame
 

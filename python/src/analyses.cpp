@@ -85,9 +85,10 @@ std::string optimal(const Law& law, const std::string& quantity, const std::stri
                     const std::vector<std::string>& at, const std::string& vs,
                     const std::map<std::string, double>& vs_values, const py::object& names,
                     const py::object& samples, const py::object& vs_names,
-                    const py::object& vs_samples) {
+                    const py::object& vs_samples, const std::vector<std::string>& bits) {
   OptimalRequest q = law_request<OptimalRequest>(law, preset, params, values, at);
   q.quantity = quantity;
+  q.bits = bits;
   q.vs = vs;
   q.vs_parameters = ParameterValues(vs_values.begin(), vs_values.end());
   q.draws = draws(names, samples);
@@ -178,6 +179,7 @@ void bind_analyses(py::module_& m) {
         py::arg("params"), py::arg("parameters"), py::arg("at"), py::arg("vs"),
         py::arg("vs_parameters"), py::arg("names") = py::none(), py::arg("samples") = py::none(),
         py::arg("vs_names") = py::none(), py::arg("vs_samples") = py::none(),
+        py::arg("bits") = std::vector<std::string>(),
         "An analysis of the law at grid points: the JSON `slfit optimal --json` prints.");
   m.def("simulate", &simulate, py::arg("law"), py::arg("preset"), py::arg("params"),
         py::arg("parameters"), py::arg("at"), py::arg("noise"), py::arg("noise_kind"),

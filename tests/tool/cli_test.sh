@@ -537,6 +537,22 @@ assert all(abs(a['parameters'][k] / b['parameters'][k] - 1) < 1e-5 for k in a['p
     --derive P_kv=16 --fix n_w=0 --fix n_a=0 --fix n_kv=0 --fix gamma_kv=0.9578 --reference bf16 \
     --bound eff=0:inf --holdout "model_size_M == 800" --json >kq.json && ok || bad "compare kumar-qat"
   check_json kq.json "[l['law'] for l in j['laws']]==['compression','kumar-qat'] and j['laws'][1]['delta_aic']>150 and j['laws'][0]['holdout']['rmse']*3<j['laws'][1]['holdout']['rmse'] and j['laws'][0]['points']==70 and j['laws'][0]['holdout']['train_rows']==67 and len(j['laws'][0]['holdout']['rows'])==3"
+  # The decision: effective parameters per bit (eff x 16 / P) with intervals from a bootstrap by
+  # model size; 4 bits is the most efficient in every draw with all formats fitted.
+  "$slfit" fit --law compression --data "$quest" --reference bf16 --bound eff=0:inf --bootstrap 200 \
+    --group model_size_M --seed 1 --draws --json >t4b.json && ok || bad "QuEST bootstrap by model size"
+  bits=w1a1=1,w2a2=2,w3a3=3,w4a4=4,w8a8=8,fp4=4,w4a4-sparse24=2.5,bf16=16
+  "$slfit" optimal --law compression --params t4b.json --quantity precision-efficiency --bits "$bits" \
+    --json --plot eff.svg >peff.json && ok || bad "precision-efficiency"
+  check_json peff.json "[r['format'] for r in j['rows']][:2]==['w1a1','w2a2'] and j['draws']==200 and max(j['rows'], key=lambda r: r['efficiency'])['format']=='w4a4' and abs(j['rows'][3]['efficiency']-4*j['rows'][3]['eff'])<1e-12 and j['rows'][3]['best']>0.9 and j['rows'][3]['ci95']['efficiency'][0]>j['rows'][2]['ci95']['efficiency'][1]"
+  grep -q 'w4a4-sparse24' eff.svg && ok || bad "the efficiency figure names the formats"
+  "$slfit" optimal --law compression --params t4b.json --quantity precision-efficiency --bits w4a4=4 \
+    --bits bf16=16 --csv >peff.csv && ok || bad "precision-efficiency csv"
+  head -1 peff.csv | grep -q '^format,P,eff,efficiency,best,eff_lower' && ok || bad "precision-efficiency csv header"
+  expect_error 2 "must give the reference level's bits too" -- optimal --law compression --params t4b.json --quantity precision-efficiency --bits w4a4=4
+  expect_error 2 "no level 'w5a5' among the fit's" -- optimal --law compression --params t4b.json --quantity precision-efficiency --bits w5a5=5,bf16=16
+  expect_error 2 "--bits goes with quantity precision-efficiency" -- optimal --law chinchilla --preset hoffmann2022 --quantity allocation --at C=1e21 --bits a=1
+  expect_error 2 "needs a law with one per-level multiplier" -- optimal --law chinchilla --preset hoffmann2022 --quantity precision-efficiency --bits a=1
 else
   echo "SKIP: $quest not found; QuEST checks skipped"
 fi

@@ -223,6 +223,11 @@ struct OptimalRequest {
   // Bootstrap draws of the values in memory (`parameters`, `vs_parameters`); a parameter file
   // brings its own. With draws of both fits the multiplier gets intervals from pairs of draws.
   std::optional<ParameterDraws> draws, vs_draws;
+  // Quantity "precision-efficiency" (a law with a per-level multiplier, compression): the bits of
+  // precision of each level compared, "LEVEL=P" items (commas allowed), the reference's included
+  // (bf16=16). Each level's efficiency is eff x P_ref / P: its effective parameters per bit,
+  // relative to the reference's.
+  std::vector<std::string> bits;
 };
 
 // Intervals of the compute multiplier from the two fits' bootstrap draws taken in pairs (draw i
@@ -247,6 +252,10 @@ struct OptimalRun {
   Outputs summary;                               // the law's summary quantities at these parameters
   std::optional<PairedDrawIntervals> intervals;  // the multiplier's, with draws of both fits
   std::vector<std::string> warnings;
+  // Rows that are levels of a per-level parameter (precision-efficiency): the column's name and
+  // each row's level, printed before the row's numbers. Empty otherwise.
+  std::string label_name;
+  std::vector<std::string> labels;
 };
 
 OptimalRun run_optimal(const OptimalRequest& request);
