@@ -179,20 +179,24 @@ std::string prediction_report(const PredictionResult& p, const Table& at) {
   return s;
 }
 
-std::string estimate_line(const BootstrapEstimate& e) {
-  return fmt::format("{:<12} {:>12} {:>11} {:>25} {:>11}\n", e.name, format_value(e.estimate),
-                     format_value(e.standard_error, 4), interval_text(e.percentile),
-                     format_value(e.covariance_se, 4));
+std::string estimate_line(const BootstrapEstimate& e, std::size_t width) {
+  return fmt::format("{:<{}} {:>12} {:>11} {:>25} {:>11}\n", e.name, width,
+                     format_value(e.estimate), format_value(e.standard_error, 4),
+                     interval_text(e.percentile), format_value(e.covariance_se, 4));
 }
 
 std::string bootstrap_report(const BootstrapResult& b) {
   std::string s = fmt::format("\nbootstrap: {} resamples of {} ({} failed, {} not converged)\n",
                               b.resamples, b.group.empty() ? "rows" : "groups of '" + b.group + "'",
                               b.failed, b.not_converged);
-  s += fmt::format("{:<12} {:>12} {:>11} {:>25} {:>11}\n", "parameter", "estimate", "boot. s.e.",
-                   "95% percentile interval", "cov. s.e.");
-  for (const auto& e : b.parameters) s += estimate_line(e);
-  for (const auto& e : b.derived) s += estimate_line(e);
+  // As wide as the longest name (a per-level parameter's), at least 12.
+  std::size_t width = 12;
+  for (const auto* list : {&b.parameters, &b.derived})
+    for (const auto& e : *list) width = std::max(width, e.name.size());
+  s += fmt::format("{:<{}} {:>12} {:>11} {:>25} {:>11}\n", "parameter", width, "estimate",
+                   "boot. s.e.", "95% percentile interval", "cov. s.e.");
+  for (const auto& e : b.parameters) s += estimate_line(e, width);
+  for (const auto& e : b.derived) s += estimate_line(e, width);
   for (const auto& w : b.warnings) s += "warning: " + w + "\n";
   return s;
 }
