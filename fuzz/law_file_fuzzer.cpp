@@ -62,6 +62,9 @@ std::string to_law_json(const slfit::FormulaSpec& spec) {
     put_bound(o, "lower", p.lower);
     put_bound(o, "upper", p.upper);
     o["meaning"] = p.meaning;
+    if (!p.per.empty()) o["per"] = p.per;
+    if (!p.reference.empty()) o["reference"] = p.reference;
+    if (p.reference_value != 1.0) o["reference_value"] = p.reference_value;
     j["parameters"][p.name] = o;
   }
   j["presets"] = Json::object();
@@ -89,7 +92,8 @@ bool same_inputs(const slfit::InputSpec& a, const slfit::InputSpec& b) {
 
 bool same_parameters(const slfit::ParameterSpec& a, const slfit::ParameterSpec& b) {
   return a.name == b.name && a.value == b.value && a.lower == b.lower && a.upper == b.upper &&
-         a.transform == b.transform && a.grid == b.grid && a.meaning == b.meaning;
+         a.transform == b.transform && a.grid == b.grid && a.meaning == b.meaning &&
+         a.per == b.per && a.reference == b.reference && a.reference_value == b.reference_value;
 }
 
 bool same(const slfit::FormulaSpec& a, const slfit::FormulaSpec& b) {
@@ -125,6 +129,8 @@ void check_spec(const slfit::FormulaSpec& spec) {
   for (const auto& p : spec.parameters) {
     check(std::isfinite(p.value) && p.lower <= p.value && p.value <= p.upper);
     for (double g : p.grid) check(std::isfinite(g) && p.lower <= g && g <= p.upper);
+    check(p.reference.empty() || !p.per.empty());
+    if (!p.per.empty()) check(std::isfinite(p.reference_value));
   }
   for (const auto& preset : spec.presets) check(preset.values.size() == spec.parameters.size());
   try {

@@ -179,3 +179,38 @@ TEST_CASE("per-level parameters: bad uses are clear errors", "[levels]") {
                       Contains("parameters.A.reference: goes with 'per'"));
   }
 }
+
+TEST_CASE("a per-level fit bootstraps: levels a resample did not draw are left out",
+          "[levels][bootstrap]") {
+  const slfit::LawEntry law = slfit::formula_law_entry(per_level_spec());
+  const slfit::Table t = simulated(5);
+  const slfit::FitResult best = law.fit(t, {});
+  slfit::BootstrapOptions bo;
+  bo.resamples = 60;
+  bo.seed = 9;
+  bo.group = "group";  // whole levels: every resample misses about a third of them
+  const slfit::BootstrapResult b = law.bootstrap(t, {}, bo, &best);
+  REQUIRE(b.parameters.size() == best.names.size());
+  CHECK(b.failed == 0);
+  for (std::size_t i = 0; i < b.parameters.size(); ++i) {
+    const auto& e = b.parameters[i];
+    INFO(e.name);
+    CHECK(e.name == best.names[i]);
+    if (e.name.rfind("eff[", 0) == 0 && e.name != "eff[g00]") {
+      // Drawn in a resample with probability 1 - (19/20)^20 = 64%: never all 60, seldom few.
+      CHECK(e.valid < 60);
+      CHECK(e.valid > 25);
+      CHECK(e.percentile.contains(best.value(e.name)));
+    } else if (e.name != "eff[g00]") {
+      CHECK(e.valid == 60);  // shared parameters are fitted in every resample
+    }
+  }
+  // The same resamples from the same seed, whatever the thread count.
+  slfit::BootstrapOptions one = bo;
+  one.threads = 1;
+  const slfit::BootstrapResult c = law.bootstrap(t, {}, one, &best);
+  for (std::size_t r = 0; r < b.samples.size(); ++r)
+    for (std::size_t i = 0; i < b.samples[r].size(); ++i)
+      CHECK((b.samples[r][i] == c.samples[r][i] ||
+             (std::isnan(b.samples[r][i]) && std::isnan(c.samples[r][i]))));
+}

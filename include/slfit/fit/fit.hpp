@@ -35,12 +35,6 @@ namespace slfit {
 
 namespace detail {
 
-inline bool better(const SolveOutcome& a, std::size_t ia, const SolveOutcome& b, std::size_t ib) {
-  if (a.finite != b.finite) return a.finite;
-  if (a.objective != b.objective) return a.objective < b.objective;
-  return ia < ib;
-}
-
 // Natural parameters of a solver's end point; fixed ones exactly as given (exp(log(v)) may
 // differ from v).
 template <Law L>
@@ -124,36 +118,13 @@ FitResult fit_from_starts(const FitProblem<L>& problem,
     for (const auto& o : outcomes) result.starts_failed += o.finite ? 0 : 1;
   }
   if (order.empty() || !outcomes[order[0]].finite) {
-    result.status = FitStatus::kFailed;
-    result.message = "no start gave a finite objective" +
-                     (outcomes.empty() ? std::string() : ": " + outcomes[order[0]].message);
-    result.parameters.assign(k, std::nan(""));
-    result.standard_errors.assign(k, std::nan(""));
-    result.at_lower.assign(k, false);
-    result.at_upper.assign(k, false);
-    result.covariance_message = "no fit";
+    detail::set_failed(result, k, outcomes, order);
     result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return result;
   }
 
   // Polish the best few distinct end points.
-  std::vector<std::size_t> chosen;
-  for (std::size_t idx : order) {
-    if (static_cast<int>(chosen.size()) >= std::max(opt.polish, 1)) break;
-    if (!outcomes[idx].finite) break;
-    if (!chosen.empty() &&
-        outcomes[idx].objective > opt.polish_within * outcomes[chosen.front()].objective)
-      break;  // `order` is by objective: every later end point is further above the best
-    bool distinct = true;
-    for (std::size_t c : chosen) {
-      double diff = 0.0;
-      for (std::size_t i = 0; i < k; ++i)
-        diff = std::max(diff, std::abs(outcomes[idx].internal[i] - outcomes[c].internal[i]) /
-                                  (1.0 + std::abs(outcomes[c].internal[i])));
-      if (diff < 1e-6) distinct = false;
-    }
-    if (distinct) chosen.push_back(idx);
-  }
+  const std::vector<std::size_t> chosen = detail::polish_choice(outcomes, order, k, opt);
   const SolveSettings tight{std::max(opt.max_iterations, 1000), 1e-15, 1e-15, 1e-16};
   std::vector<SolveOutcome> polished(chosen.size());
   detail::parallel_for(

@@ -62,13 +62,6 @@ std::vector<std::vector<double>> level_starts(const LevelProblem<L>& problem,
   return out;
 }
 
-inline bool better_outcome(const SolveOutcome& a, std::size_t ia, const SolveOutcome& b,
-                           std::size_t ib) {
-  if (a.finite != b.finite) return a.finite;
-  if (a.objective != b.objective) return a.objective < b.objective;
-  return ia < ib;
-}
-
 // Standard errors, bounds reached and the covariance of a level fit at its optimum.
 template <Law L>
 void finish_level_fit(const LevelModel<L>& model, const std::vector<double>& internal,
@@ -176,37 +169,15 @@ FitResult fit_levels_from_starts(const LevelProblem<L>& problem,
   std::vector<std::size_t> order(starts.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return detail::better_outcome(outcomes[a], a, outcomes[b], b);
+    return detail::better(outcomes[a], a, outcomes[b], b);
   });
   for (const auto& o : outcomes) result.starts_failed += o.finite ? 0 : 1;
   if (order.empty() || !outcomes[order[0]].finite) {
-    result.status = FitStatus::kFailed;
-    result.message = "no start gave a finite objective" +
-                     (outcomes.empty() ? std::string() : ": " + outcomes[order[0]].message);
-    result.parameters.assign(k, std::nan(""));
-    result.standard_errors.assign(k, std::nan(""));
-    result.at_lower.assign(k, false);
-    result.at_upper.assign(k, false);
-    result.covariance_message = "no fit";
+    detail::set_failed(result, k, outcomes, order);
     return result;
   }
   // Polish the best few distinct end points with tight tolerances.
-  std::vector<std::size_t> chosen;
-  for (std::size_t idx : order) {
-    if (static_cast<int>(chosen.size()) >= std::max(opt.polish, 1) || !outcomes[idx].finite) break;
-    if (!chosen.empty() &&
-        outcomes[idx].objective > opt.polish_within * outcomes[chosen.front()].objective)
-      break;
-    bool distinct = true;
-    for (std::size_t c : chosen) {
-      double diff = 0.0;
-      for (std::size_t i = 0; i < k; ++i)
-        diff = std::max(diff, std::abs(outcomes[idx].internal[i] - outcomes[c].internal[i]) /
-                                  (1.0 + std::abs(outcomes[c].internal[i])));
-      distinct = distinct && diff >= 1e-6;
-    }
-    if (distinct) chosen.push_back(idx);
-  }
+  const std::vector<std::size_t> chosen = detail::polish_choice(outcomes, order, k, opt);
   const SolveSettings tight{std::max(opt.max_iterations, 1000), 1e-15, 1e-15, 1e-16};
   std::vector<SolveOutcome> polished(chosen.size());
   detail::parallel_for(
@@ -221,7 +192,7 @@ FitResult fit_levels_from_starts(const LevelProblem<L>& problem,
       });
   std::size_t best = 0;
   for (std::size_t c = 1; c < chosen.size(); ++c)
-    if (detail::better_outcome(polished[c], chosen[c], polished[best], chosen[best])) best = c;
+    if (detail::better(polished[c], chosen[c], polished[best], chosen[best])) best = c;
   const SolveOutcome& win = polished[best];
   result.best_start = static_cast<int>(chosen[best]);
   result.best_start_point = starts[chosen[best]];

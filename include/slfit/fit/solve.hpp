@@ -108,13 +108,6 @@ struct SolveSettings {
   double gradient_tolerance = 1e-14;
 };
 
-namespace detail {
-// The tolerances of the solve from each start (the polish uses tight ones of its own).
-inline SolveSettings start_settings(const FitOptions& opt) {
-  return {opt.max_iterations, opt.function_tolerance, opt.parameter_tolerance, 1e-14};
-}
-}  // namespace detail
-
 struct SolveOutcome {
   std::vector<double> internal;  // where the solver stopped
   double objective = std::nan("");
@@ -123,6 +116,60 @@ struct SolveOutcome {
   int iterations = 0;
   std::string message;
 };
+
+namespace detail {
+
+// The tolerances of the solve from each start (the polish uses tight ones of its own).
+inline SolveSettings start_settings(const FitOptions& opt) {
+  return {opt.max_iterations, opt.function_tolerance, opt.parameter_tolerance, 1e-14};
+}
+
+// The ranking of end points: finite first, then by objective, ties to the earlier start.
+inline bool better(const SolveOutcome& a, std::size_t ia, const SolveOutcome& b, std::size_t ib) {
+  if (a.finite != b.finite) return a.finite;
+  if (a.objective != b.objective) return a.objective < b.objective;
+  return ia < ib;
+}
+
+// A fit where no start gave a finite objective.
+inline void set_failed(FitResult& result, std::size_t k, const std::vector<SolveOutcome>& outcomes,
+                       const std::vector<std::size_t>& order) {
+  result.status = FitStatus::kFailed;
+  result.message = "no start gave a finite objective" +
+                   (outcomes.empty() ? std::string() : ": " + outcomes[order[0]].message);
+  result.parameters.assign(k, std::nan(""));
+  result.standard_errors.assign(k, std::nan(""));
+  result.at_lower.assign(k, false);
+  result.at_upper.assign(k, false);
+  result.covariance_message = "no fit";
+}
+
+// The best few distinct end points (`order` ranks them) to polish: at most opt.polish, none whose
+// objective is more than opt.polish_within times the best's.
+inline std::vector<std::size_t> polish_choice(const std::vector<SolveOutcome>& outcomes,
+                                              const std::vector<std::size_t>& order, std::size_t k,
+                                              const FitOptions& opt) {
+  std::vector<std::size_t> chosen;
+  for (std::size_t idx : order) {
+    if (static_cast<int>(chosen.size()) >= std::max(opt.polish, 1)) break;
+    if (!outcomes[idx].finite) break;
+    if (!chosen.empty() &&
+        outcomes[idx].objective > opt.polish_within * outcomes[chosen.front()].objective)
+      break;  // `order` is by objective: every later end point is further above the best
+    bool distinct = true;
+    for (std::size_t c : chosen) {
+      double diff = 0.0;
+      for (std::size_t i = 0; i < k; ++i)
+        diff = std::max(diff, std::abs(outcomes[idx].internal[i] - outcomes[c].internal[i]) /
+                                  (1.0 + std::abs(outcomes[c].internal[i])));
+      if (diff < 1e-6) distinct = false;
+    }
+    if (distinct) chosen.push_back(idx);
+  }
+  return chosen;
+}
+
+}  // namespace detail
 
 // Solves the smooth problem `loss` from `internal` (optimizer units).
 template <Law L>
