@@ -4,6 +4,7 @@
 #   bench/run.sh side       only the side-by-side comparison (bench/hoffmann_bench.py)
 #   bench/run.sh micro      only the Google Benchmark microbenchmarks
 #   bench/run.sh formula    only Chinchilla as a law file against the compiled law
+#   bench/run.sh design     only the study of `slfit design`'s strategies (docs/design.md)
 #   bench/run.sh python [--vpnls DIR] [ARGS]
 #                           only the Python package against the tool, and on Open-Athena's five
 #                           IsoFLOP sets against vpnls when given a built vpnls checkout
@@ -17,7 +18,8 @@ if [ $# -gt 0 ]; then shift; fi
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DSLFIT_BUILD_BENCHMARKS=ON \
   -DSLFIT_BUILD_TESTS=OFF -DSLFIT_BUILD_EXAMPLES=OFF -DSLFIT_BUILD_PYTHON=ON \
   -DPython_EXECUTABLE=/usr/bin/python3 >/dev/null
-cmake --build build-bench -j2 --target slfit slfit_eval slfit_micro slfit_formula_bench _slfit
+cmake --build build-bench -j2 --target slfit slfit_eval slfit_micro slfit_formula_bench slfit_design_study \
+  _slfit
 if [ "$what" = all ] || [ "$what" = side ]; then
   /usr/bin/python3 bench/hoffmann_bench.py --build build-bench
 fi
@@ -26,6 +28,9 @@ if [ "$what" = all ] || [ "$what" = python ]; then
 fi
 if [ "$what" = all ] || [ "$what" = formula ]; then
   build-bench/bench/slfit_formula_bench ../shared/data
+fi
+if [ "$what" = all ] || [ "$what" = design ]; then
+  build-bench/bench/slfit_design_study 20
 fi
 if [ "$what" = all ] || [ "$what" = micro ]; then
   build-bench/bench/slfit_micro --benchmark_min_time=0.2

@@ -1,5 +1,6 @@
 #include "parameter_json.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "slfit/core/error.hpp"
@@ -54,6 +55,14 @@ FitResult fit_from_json(const nlohmann::ordered_json& j) {
     if (j.contains("fixed") && j["fixed"].is_array())
       for (const auto& f : j["fixed"]) fixed = fixed || (f.is_string() && f == it.key());
     r.fixed.push_back(fixed);
+  }
+  // The noise of the fit (a design reads it): residual sum of squares, rows and space.
+  if (j.contains("rss") && j["rss"].is_number()) r.rss = j["rss"].get<double>();
+  if (j.contains("points") && j["points"].is_number_integer())
+    r.points = std::max<Eigen::Index>(0, j["points"].get<Eigen::Index>());
+  if (j.contains("objective") && j["objective"].is_object() && j["objective"].contains("space") &&
+      j["objective"]["space"] == "linear") {
+    r.space = Space::kLinear;
   }
   const auto k = static_cast<Eigen::Index>(r.names.size());
   if (!j.contains("covariance") || !j["covariance"].is_array() ||

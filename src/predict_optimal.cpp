@@ -9,7 +9,7 @@
 
 namespace slfit {
 
-namespace {
+namespace detail {
 
 ColumnMap input_map(const LawEntry& law,
                     const std::map<std::string, std::string, std::less<>>& columns) {
@@ -40,11 +40,19 @@ void check_inputs(const LawEntry& law, const Table& table, const ColumnMap& map)
 // The law's inputs read from the rows of a table (after --col mapping), in the law's order.
 Table inputs_from_data(const LawEntry& law, const LoadedTable& data, const ColumnMap& map) {
   check_inputs(law, data.table, map);
-  Table out(data.table.label());
+  Table out(data.table.source());
   for (const auto& in : law.inputs)
     out.add_column(in.name, data.table.column(column_for(map, in.name)));
   return out;
 }
+
+}  // namespace detail
+
+namespace {
+
+using detail::check_inputs;
+using detail::input_map;
+using detail::inputs_from_data;
 
 // With draws of both fits the multiplier gets intervals; with draws of one, a warning says why it
 // has none.

@@ -35,6 +35,15 @@ void add_numeric_allocation(LawEntry& law);
 // UsageError unless the law has this input.
 void require_input(const LawEntry& law, const std::string& name);
 
+// Option 'columns' as a map of law inputs to headers ("target" left out; UsageError for a name
+// that is not an input).
+ColumnMap input_map(const LawEntry& law,
+                    const std::map<std::string, std::string, std::less<>>& columns);
+// Every input of the law must have its column (after mapping), named with the closest header.
+void check_inputs(const LawEntry& law, const Table& table, const ColumnMap& map);
+// The law's inputs read from the rows of a table (after mapping), in the law's order.
+Table inputs_from_data(const LawEntry& law, const LoadedTable& data, const ColumnMap& map);
+
 // optimal --quantity precision-efficiency (level_efficiency.cpp).
 OptimalRun run_precision_efficiency(const OptimalRequest& q, const LawEntry& law);
 

@@ -675,6 +675,72 @@ csv_check by.csv P,rows,status,objective,k,alpha,beta,gamma,se_beta 3
 csv_check cmp.csv law,rss,aic,bic 2
 expect_error 2 "at most one of --json and --csv" -- predict --law chinchilla --preset hoffmann2022 --at N=1e9 --at D=1e10 --json --csv
 
+# --- design: which runs to train next (docs/design.md) ----------------------------------------------
+# A pool of IsoFLOP profiles at 1e17..1e21 FLOPs (7 sizes each) and two profiles at 1e23, 1e24 too
+# dear to run: those are the targets.
+python3 - <<'PY'
+rows = []
+for c in [1e17, 1e18, 1e19, 1e20, 1e21, 1e23, 1e24]:
+    n_opt = (c / 120) ** 0.5
+    for i in range(7):
+        n = n_opt * 10 ** (-1.2 + 0.4 * i)
+        rows.append((n, c / (6 * n), c))
+with open("dpool.csv", "w") as f:
+    f.write("N,D,C\n")
+    f.writelines("%.17g,%.17g,%.17g\n" % r for r in rows)
+PY
+"$slfit" simulate --law chinchilla --preset hoffmann2022 --at N=1e7,3e7,1e8,3e8 --at D=3e8,1e9,3e9 \
+  --noise 0.01 --noise-kind multiplicative --seed 4 >dpilot.csv && ok || bad "simulate a pilot"
+design=(design --law chinchilla --data dpilot.csv --candidates dpool.csv --target-where "C >= 1e23"
+  --budget 2e20 --seed 1)
+"$slfit" "${design[@]}" --json >design.json && ok || bad "design --json"
+check_json design.json "j['candidates'] == 35 and j['targets'] == 14 and j['spent'] <= 2e20 and len(j['steps']) > 3 and j['strategy'] == 'v-optimal'"
+check_json design.json "all(a['cumulative_cost'] < b['cumulative_cost'] and b['target_rmse'] <= a['target_rmse'] for a, b in zip(j['steps'], j['steps'][1:])) and j['steps'][-1]['target_rmse'] < j['initial_rmse']"
+# Rows are rows of the candidates file, with its N and D and cost 6ND.
+check_json design.json "all(abs(s['N'] * s['D'] * 6 / s['cost'] - 1) < 1e-12 and s['row'] <= 35 for s in j['steps']) and 'covariance' in j['uncertainty'] and j['samples'] == 16 and j['noise'] > 0"
+python3 - design.json dpool.csv <<'PY' && ok || bad "design rows are not the pool's rows"
+import csv, json, sys
+j = json.load(open(sys.argv[1]))
+pool = list(csv.DictReader(open(sys.argv[2])))
+sys.exit(0 if all(abs(float(pool[s["row"] - 1]["N"]) / s["N"] - 1) < 1e-12 for s in j["steps"]) else 1)
+PY
+"$slfit" "${design[@]}" --threads 1 --json >design1.json && cmp -s design.json design1.json && ok \
+  || bad "design depends on the thread count"
+"$slfit" "${design[@]}" --csv >design.csv && csv_check design.csv step,row,N,D,cost,cumulative_cost,target_rmse \
+  "$(check_rows=$(python3 -c "import json; print(len(json.load(open('design.json'))['steps']))"); echo "$check_rows")"
+"$slfit" "${design[@]}" >design.txt && grep -q "predicted RMSE at the targets (log loss)" design.txt && ok \
+  || bad "design report"
+for st in d-optimal random cheapest; do
+  "$slfit" "${design[@]}" --strategy "$st" --json >"design-$st.json" && ok || bad "design --strategy $st"
+  check_json "design-$st.json" "j['strategy'] == '$st' and j['spent'] <= 2e20 and len(j['steps']) > 0"
+done
+check_json design-cheapest.json "all(a['cost'] <= b['cost'] for a, b in zip(j['steps'], j['steps'][1:]))"
+# From a bootstrapped fit's file: the draws are the samples.
+"$slfit" fit --law chinchilla --data dpilot.csv --bootstrap 40 --seed 2 --draws --json >dfit.json && ok || bad "pilot fit --draws"
+"$slfit" design --law chinchilla --params dfit.json --candidates dpool.csv --target-where "C >= 1e23" \
+  --budget 2e20 --cost "C" --samples 8 --json >design-draws.json && ok || bad "design --params with draws"
+check_json design-draws.json "j['uncertainty'].startswith('bootstrap draws') and j['samples'] == 8 and j['cost'] == 'C'"
+# A preset with a noise, and targets from a file.
+printf 'N,D\n7e10,1.4e12\n4e11,8e12\n' >dtargets.csv
+"$slfit" design --law chinchilla --preset hoffmann2022 --noise 0.01 --candidates dpool.csv --where "C < 1e23" \
+  --targets dtargets.csv --budget 1e21 --json >design-preset.json && ok || bad "design --preset --targets"
+check_json design-preset.json "j['targets'] == 2 and j['candidates'] == 35 and j['uncertainty'].startswith('none')"
+if command -v gnuplot >/dev/null 2>&1; then
+  "$slfit" "${design[@]}" --plot design.png >/dev/null && png_ok design.png && ok || bad "design --plot"
+fi
+expect_error 1 "is below the cheapest candidate run's cost" -- "${design[@]:0:9}" --budget 1e10
+expect_error 1 "--cost \"N - 1e8\" is not a positive number at row 1 of" -- "${design[@]}" --cost "N - 1e8"
+expect_error 1 "the pool of candidate runs (--candidates): 'header.csv' has a header but no data rows" -- \
+  design --law chinchilla --preset hoffmann2022 --noise 0.01 --candidates header.csv --targets dtargets.csv --budget 1
+printf 'N,D\n7e10,1.4e12\n0,8e12\n' >dbad.csv
+expect_error 1 "the target at row 2 (N=0, D=8e+12) is outside the law's domain" -- \
+  design --law chinchilla --preset hoffmann2022 --noise 0.01 --candidates dpool.csv --targets dbad.csv --budget 1e21
+expect_error 2 "unknown strategy 'a-optimal'" -- "${design[@]}" --strategy a-optimal
+expect_error 2 "give --noise" -- design --law chinchilla --preset hoffmann2022 --candidates dpool.csv --target-where "C > 1e22" --budget 1e21
+expect_error 2 "not both" -- "${design[@]}" --targets dtargets.csv
+expect_error 2 "give exactly one of --preset, --params" -- "${design[@]}" --preset hoffmann2022
+expect_error 1 "selects no row" -- design --law chinchilla --preset hoffmann2022 --noise 0.01 --candidates dpool.csv --target-where "C > 1e30" --budget 1e21
+
 # --- demo: the tour, with its plots in a named folder ----------------------------------------------
 "$slfit" demo --out tour >tour.txt 2>tour.err && ok || bad "demo --out: $(cat tour.err)"
 grep -q "tour/" tour.txt && grep -q "E4M3" tour.txt && grep -q "405B" tour.txt && ok || bad "demo output names its folder and results"
@@ -778,13 +844,13 @@ expect_error 2 "give the law: --law NAME or --law-file FILE" -- predict --preset
 expect_error 2 "--law excludes --law-file" -- fit --law chinchilla --law-file chin.json --data sim.csv
 
 # --- help and suggestions ----------------------------------------------------------------------------
-for c in laws fit compare predict optimal simulate demo; do
+for c in laws fit compare predict optimal simulate design demo; do
   "$slfit" "$c" --help >help.txt 2>&1 && grep -q "^Example" help.txt && grep -q "  slfit $c " help.txt \
     && ok || bad "slfit $c --help shows no example"
 done
 "$slfit" --help | grep -q "slfit demo" && ok || bad "slfit --help"
 # docs/cli.md is the reference: every option that a subcommand's --help lists is documented there.
-for c in laws fit compare predict optimal simulate demo; do
+for c in laws fit compare predict optimal simulate design demo; do
   for opt in $("$slfit" "$c" --help 2>&1 | grep -oE '^ +(-[a-z], )?--[a-z][a-z0-9-]*' | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u); do
     [ "$opt" = "--help" ] && continue
     grep -qF -- "$opt" "$cli_doc" && ok || bad "docs/cli.md does not document slfit $c $opt"

@@ -85,6 +85,7 @@ Command add_predict_command(CLI::App& app);
 Command add_optimal_command(CLI::App& app);
 Command add_simulate_command(CLI::App& app);
 Command add_isoflop_command(CLI::App& app);
+Command add_design_command(CLI::App& app);
 Command add_demo_command(CLI::App& app);
 
 }  // namespace slfit::tool

@@ -42,10 +42,10 @@ int main(int argc, char** argv) {
       "hoffmann --plot fit.png\n"
       "  slfit predict --law chinchilla --preset epoch2024 --at N=7e9,70e9 --at D=1.4e12\n"
       "Run `slfit COMMAND --help` for each command's flags and examples.\n");
-  const std::vector<Command> commands = {add_laws_command(app),    add_fit_command(app),
-                                         add_compare_command(app), add_predict_command(app),
-                                         add_optimal_command(app), add_simulate_command(app),
-                                         add_isoflop_command(app), add_demo_command(app)};
+  const std::vector<Command> commands = {
+      add_laws_command(app),    add_fit_command(app),     add_compare_command(app),
+      add_predict_command(app), add_optimal_command(app), add_simulate_command(app),
+      add_isoflop_command(app), add_design_command(app),  add_demo_command(app)};
 
   if (const std::string bad = check_arguments(app, argc, argv); !bad.empty()) return fail(2, bad);
   try {
