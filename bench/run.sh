@@ -4,7 +4,9 @@
 #   bench/run.sh side       only the side-by-side comparison (bench/hoffmann_bench.py)
 #   bench/run.sh micro      only the Google Benchmark microbenchmarks
 #   bench/run.sh formula    only Chinchilla as a law file against the compiled law
-#   bench/run.sh design     only the study of `slfit design`'s strategies (docs/design.md)
+#   bench/run.sh design     only the study of `slfit design`'s strategies (docs/design.md): the
+#                           table over 20 seeds, the set-ups with an overhead over 100 seeds,
+#                           and the expected RMSE against 100 refits of seed 1's designs
 #   bench/run.sh python [--vpnls DIR] [ARGS]
 #                           only the Python package against the tool, and on Open-Athena's five
 #                           IsoFLOP sets against vpnls when given a built vpnls checkout
@@ -31,6 +33,10 @@ if [ "$what" = all ] || [ "$what" = formula ]; then
 fi
 if [ "$what" = all ] || [ "$what" = design ]; then
   build-bench/bench/slfit_design_study 20
+  echo
+  build-bench/bench/slfit_design_study 100 overhead
+  echo
+  build-bench/bench/slfit_design_study 1 "" 100
 fi
 if [ "$what" = all ] || [ "$what" = micro ]; then
   build-bench/bench/slfit_micro --benchmark_min_time=0.2

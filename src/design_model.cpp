@@ -42,14 +42,16 @@ Eigen::ArrayXd in_space(Eigen::ArrayXd v, Space space) {
   return v;
 }
 
-// Rows of `all` where the targets were taken out of the pool (target_where), and the pool rows.
-void split_pool(const Table& inputs, const Mask& is_target, DesignRun& run) {
+// The pool's rows split into targets (target_where) and candidates, each named by its row in the
+// file.
+void split_pool(const Table& inputs, const Mask& is_target, const std::vector<Eigen::Index>& rows,
+                DesignRun& run) {
   Mask keep(is_target.size());
   for (Eigen::Index i = 0; i < is_target.size(); ++i) keep(i) = !is_target(i);
   run.pool = inputs.filter(keep);
   run.targets = inputs.filter(is_target);
   for (Eigen::Index i = 0; i < is_target.size(); ++i)
-    (is_target(i) ? run.target_rows : run.rows).push_back(i + 1);
+    (is_target(i) ? run.target_rows : run.rows).push_back(rows[static_cast<std::size_t>(i)]);
 }
 
 // A table of the design, read with its role in front of any error ("the pool of candidate runs
@@ -60,6 +62,45 @@ LoadedTable labelled_load(const TableRequest& request, const std::string& role) 
   } catch (const DataError& e) {
     throw DataError(role + ": " + e.what());
   }
+}
+
+constexpr const char* kPoolRole = "the pool of candidate runs (option 'candidates')";
+
+// The pool with option 'where' applied here rather than by load_table, so that every row kept
+// is still named by its row in the file (`rows`, 1-based): the runs chosen are reported so.
+LoadedTable load_pool(TableRequest request, std::vector<Eigen::Index>& rows) {
+  const std::vector<std::string> wheres = std::move(request.where);
+  request.where.clear();
+  LoadedTable pool = labelled_load(request, kPoolRole);
+  const Eigen::Index n = pool.table.rows();
+  rows.resize(static_cast<std::size_t>(n));
+  for (Eigen::Index i = 0; i < n; ++i) rows[static_cast<std::size_t>(i)] = i + 1;
+  try {
+    for (const auto& w : wheres) {
+      const Expression e = Expression::parse(w);
+      require_variables(pool.table, e, w);
+      const Eigen::ArrayXd cond = e.evaluate(pool.table);
+      Mask keep(cond.size());
+      std::vector<Eigen::Index> kept;
+      for (Eigen::Index i = 0; i < cond.size(); ++i) {
+        const Eigen::Index row = rows[static_cast<std::size_t>(i)];
+        if (std::isnan(cond(i))) {
+          throw DataError("row condition \"" + e.text() + "\" is NaN (undefined) at row " +
+                          std::to_string(row) + " of " + pool.table.label());
+        }
+        keep(i) = cond(i) != 0.0;
+        if (keep(i)) kept.push_back(row);
+      }
+      if (kept.empty())
+        throw DataError("no rows of " + pool.table.label() + " satisfy option 'where' \"" + w +
+                        "\"");
+      pool.table = pool.table.filter(keep);
+      rows = std::move(kept);
+    }
+  } catch (const DataError& e) {
+    throw DataError(std::string(kPoolRole) + ": " + e.what());
+  }
+  return pool;
 }
 
 }  // namespace
@@ -87,7 +128,8 @@ Table design_inputs(const LawEntry& law, const DesignRequest& q, DesignRun& run)
     if (!q.cost.empty()) require_variables(header, cost, cost.text());
     if (!where.empty()) require_variables(header, where, where.text());
   };
-  const LoadedTable pool = labelled_load(cr, "the pool of candidate runs (option 'candidates')");
+  std::vector<Eigen::Index> file_rows;
+  const LoadedTable pool = load_pool(cr, file_rows);
   if (pool.table.rows() == 0)
     throw DataError("the pool of candidate runs is empty (" + pool.table.label() + ")");
   const Table inputs = inputs_from_data(law, pool, map);
@@ -99,7 +141,8 @@ Table design_inputs(const LawEntry& law, const DesignRequest& q, DesignRun& run)
     for (Eigen::Index i = 0; i < w.size(); ++i) {
       if (std::isnan(w(i))) {
         throw DataError("option 'target_where' \"" + where.text() + "\" is NaN at row " +
-                        std::to_string(i + 1) + " of " + pool.table.label());
+                        std::to_string(file_rows[static_cast<std::size_t>(i)]) + " of " +
+                        pool.table.label());
       }
       is_target(i) = w(i) != 0.0;
     }
@@ -108,20 +151,22 @@ Table design_inputs(const LawEntry& law, const DesignRequest& q, DesignRun& run)
                       pool.table.label());
     }
   }
-  split_pool(inputs, is_target, run);
+  split_pool(inputs, is_target, file_rows, run);
   if (run.pool.rows() == 0) {
     throw DataError("the pool of candidate runs is empty: option 'target_where' \"" + where.text() +
                     "\" selects every row of " + pool.table.label());
   }
   run.cost.resize(run.pool.rows());
-  for (std::size_t k = 0; k < run.rows.size(); ++k) {
-    const Eigen::Index row = run.rows[k];
-    const double c = all_cost(row - 1);
+  Eigen::Index k = 0;
+  for (Eigen::Index i = 0; i < all_cost.size(); ++i) {
+    if (is_target(i)) continue;
+    const double c = all_cost(i);
     if (!(std::isfinite(c) && c > 0.0)) {
       throw DataError("option 'cost' \"" + cost.text() + "\" is not a positive number at row " +
-                      std::to_string(row) + " of " + pool.table.label() + " (" + format_g(c) + ")");
+                      std::to_string(file_rows[static_cast<std::size_t>(i)]) + " of " +
+                      pool.table.label() + " (" + format_g(c) + ")");
     }
-    run.cost(static_cast<Eigen::Index>(k)) = c;
+    run.cost(k++) = c;
   }
   run.pool_cost = run.cost.sum();
   if (q.targets) {

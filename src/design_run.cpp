@@ -80,14 +80,28 @@ Belief belief_of_fit(const LawEntry& law, const FitResult& f) {
   return b;
 }
 
+// A fit run handed over in memory: its parameters, covariance, noise and bootstrap draws, as a
+// parameter file would give them.
+Belief belief_of_run(const LawEntry& law, const FitRun& run) {
+  if (!run.fit || run.law == nullptr || run.law->name != law.name)
+    throw UsageError("the fit given as the belief (option 'params') is not a single fit of law '" +
+                     law.name + "'");
+  Belief b = belief_of_fit(law, *run.fit);
+  if (run.bootstrap) b.draws = run.bootstrap->samples;
+  b.what = "a fit of " + std::to_string(run.fit->points) + " runs in " + run.data.table.label();
+  return b;
+}
+
 Belief read_belief(const DesignRequest& q, const LawEntry& law, std::optional<FitRun>& pilot) {
   const bool from_pilot = !q.pilot.data.path.empty() || q.pilot.data.table != nullptr;
-  const int given = !q.preset.empty() + !q.params.empty() + !q.parameters.empty() + from_pilot;
+  const int given = !q.preset.empty() + !q.params.empty() + (q.fit != nullptr) +
+                    !q.parameters.empty() + from_pilot;
   if (given != 1) {
     throw UsageError(
         "give exactly one of option 'preset', option 'params' and a pilot table (option 'data') "
         "as the belief about the law's parameters");
   }
+  if (q.fit) return belief_of_run(law, *q.fit);
   if (from_pilot) {
     FitRequest f = q.pilot;
     f.law = q.law;

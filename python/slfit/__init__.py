@@ -14,13 +14,14 @@ tool makes): it knows no law by name, and ``FitResult.to_dict()`` is the object 
 >>> slfit.compare(["chinchilla", "kaplan2020"], df, col={"N": "params", "D": "tokens"})
 
 Functions: :func:`fit`, :func:`predict`, :func:`optimal`, :func:`simulate`, :func:`compare`,
-:func:`isoflop`, :func:`law`, :func:`laws`. Errors: :class:`UsageError`, :class:`DataError`
+:func:`isoflop`, :func:`design`, :func:`law`, :func:`laws`. Errors: :class:`UsageError`, :class:`DataError`
 (both ValueError). Ctrl-C stops a long bootstrap and raises KeyboardInterrupt.
 See ``docs/python.md``.
 """
 
 from . import _shelf  # noqa: F401 (first: the installed shelf, before any law is read)
 from ._analyses import compare, optimal, predict, simulate
+from ._design import DesignResult, design
 from ._errors import DataError, UsageError
 from ._fit import fit
 from ._isoflop import IsoflopResult, isoflop
@@ -30,12 +31,14 @@ from ._result import Bootstrap, FitResult, FitResults
 __all__ = [
     "Bootstrap",
     "DataError",
+    "DesignResult",
     "FitResult",
     "FitResults",
     "IsoflopResult",
     "Law",
     "UsageError",
     "compare",
+    "design",
     "fit",
     "isoflop",
     "law",

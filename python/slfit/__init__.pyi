@@ -142,3 +142,48 @@ def isoflop(
     delta: Optional[float] = ...,
     space: Optional[str] = ...,
 ) -> Union[IsoflopResult, List[IsoflopResult]]: ...
+
+class DesignResult:
+    runs: Any
+    law: str
+    strategy: str
+    budget: float
+    spent: float
+    initial_rmse: float
+    final_rmse: float
+    parameters: Dict[str, float]
+    noise: float
+    noise_source: str
+    candidates: int
+    targets: int
+    pool_cost: float
+    warnings: List[str]
+    def summary(self) -> str: ...
+    def to_dict(self) -> Dict[str, Any]: ...
+    def plot(self, title: str = ..., axes: Any = ...) -> Any: ...
+
+def design(
+    law: _LawLike,
+    candidates: Any,
+    *,
+    budget: float,
+    targets: Any = ...,
+    target_where: Optional[str] = ...,
+    cost: Optional[str] = ...,
+    data: Any = ...,
+    params: _Params = ...,
+    preset: Optional[str] = ...,
+    strategy: str = ...,
+    samples: int = ...,
+    seed: int = ...,
+    noise: Optional[float] = ...,
+    space: Optional[str] = ...,
+    threads: int = ...,
+    col: Union[Mapping[str, str], Sequence[str], None] = ...,
+    derive: Any = ...,
+    where: Any = ...,
+    pilot_col: Union[Mapping[str, str], Sequence[str], None] = ...,
+    target: Optional[str] = ...,
+    bootstrap: int = ...,
+    fix: Union[Mapping[str, float], Sequence[str], None] = ...,
+) -> DesignResult: ...

@@ -11,6 +11,10 @@
 #include "slfit/runtime/law_entry.hpp"
 #include "slfit/runtime/requests.hpp"
 
+namespace slfit {
+struct DesignRun;  // runtime/design.hpp
+}  // namespace slfit
+
 namespace slfit::python {
 
 namespace py = pybind11;
@@ -29,8 +33,9 @@ struct RunHandle {
 };
 using FitRunHandle = RunHandle<FitRun>;
 using IsoflopRunHandle = RunHandle<IsoflopRun>;
+using DesignRunHandle = RunHandle<DesignRun>;
 
-// The library's figures as dicts, and the FitRun class (figure.cpp).
+// The library's figures as dicts, and the FitRun, IsoflopRun and DesignRun classes (figure.cpp).
 void bind_figures(py::module_& m);
 
 // slfit.UsageError and slfit.DataError (both ValueError), and the translation of slfit::Error
@@ -60,6 +65,8 @@ FitRequest fit_request(const py::dict& options);
 // run_fit (runs.cpp); run_predict, run_optimal, run_simulate, run_compare (analyses.cpp).
 void bind_runs(py::module_& m);
 void bind_analyses(py::module_& m);
+// run_design (design.cpp).
+void bind_design(py::module_& m);
 
 // add_law_shelf and law_shelf, for the shelf a pip-installed package ships (shelf.cpp).
 void bind_shelf(py::module_& m);

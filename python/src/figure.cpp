@@ -6,6 +6,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings.hpp"
+#include "slfit/runtime/design.hpp"
 
 namespace slfit::python {
 
@@ -82,6 +83,8 @@ void bind_figures(py::module_& m) {
                       "The figure `slfit fit --plot` draws, as a dict of panels.");
   bind_handle<IsoflopRun>(m, "IsoflopRun", "An isoflop run kept for its figure.",
                           "The figure `slfit isoflop --plot` draws, as a dict of panels.");
+  bind_handle<DesignRun>(m, "DesignRun", "A design run kept for its figure.",
+                         "The figure `slfit design --plot` draws, as a dict of panels.");
   m.def(
       "palette",
       [] {

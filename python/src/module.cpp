@@ -7,6 +7,7 @@ PYBIND11_MODULE(_slfit, m) {
   slfit::python::bind_laws(m);
   slfit::python::bind_runs(m);
   slfit::python::bind_analyses(m);
+  slfit::python::bind_design(m);
   slfit::python::bind_figures(m);
   slfit::python::bind_shelf(m);
   slfit::python::bind_tables(m);

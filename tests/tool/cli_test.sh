@@ -704,6 +704,17 @@ j = json.load(open(sys.argv[1]))
 pool = list(csv.DictReader(open(sys.argv[2])))
 sys.exit(0 if all(abs(float(pool[s["row"] - 1]["N"]) / s["N"] - 1) < 1e-12 for s in j["steps"]) else 1)
 PY
+# With --where leaving rows out, the rows are still the file's (and none left out is bought).
+"$slfit" "${design[@]}" --where "C != 1e19" --json >design-where.json && ok || bad "design --where"
+python3 - design-where.json dpool.csv <<'PY' && ok || bad "design --where rows are not the pool file's rows"
+import csv, json, sys
+j = json.load(open(sys.argv[1]))
+pool = list(csv.DictReader(open(sys.argv[2])))
+rows = [pool[s["row"] - 1] for s in j["steps"]]
+same = all(abs(float(r["N"]) / s["N"] - 1) < 1e-12 for r, s in zip(rows, j["steps"]))
+sys.exit(0 if same and j["candidates"] == 28 and all(float(r["C"]) != 1e19 for r in rows)
+         and any(s["row"] > 21 for s in j["steps"]) else 1)
+PY
 "$slfit" "${design[@]}" --threads 1 --json >design1.json && cmp -s design.json design1.json && ok \
   || bad "design depends on the thread count"
 "$slfit" "${design[@]}" --csv >design.csv && csv_check design.csv step,row,N,D,cost,cumulative_cost,target_rmse \

@@ -3,11 +3,12 @@
 //
 // The belief comes from a pilot fit (`pilot.data`, fitted here; with `pilot.bootstrap` K its
 // draws), a parameter file (`params`, a `fit --json` output: its covariance, or its bootstrap
-// draws when it carries them, and its noise from the residuals), or a preset (no uncertainty:
-// give `noise`). The law is linearised by central differences of its evaluation in the units the
-// optimizer sees (log for log-transformed parameters), in the fit's space (log loss by default),
-// at the point estimate and at `samples` - 1 further samples of the parameters: bootstrap draws
-// in order, or else draws from the covariance (seeded), clamped to the bounds.
+// draws when it carries them, and its noise from the residuals) or a fit run in memory (`fit`,
+// the same), or a preset (no uncertainty: give `noise`). The law is linearised by central
+// differences of its evaluation in the units the optimizer sees (log for log-transformed
+// parameters), in the fit's space (log loss by default), at the point estimate and at `samples` - 1
+// further samples of the parameters: bootstrap draws in order, or else draws from the covariance
+// (seeded), clamped to the bounds.
 //
 //   slfit::DesignRequest q;
 //   q.law = "chinchilla";
@@ -34,8 +35,10 @@ namespace slfit {
 struct DesignRequest {
   std::string law;                        // a name in the catalogue or a law file's path ...
   std::shared_ptr<const LawEntry> entry;  // ... or a law in memory
-  // The belief: exactly one of a preset, a parameter file, values in memory, or a pilot fit.
+  // The belief: exactly one of a preset, a parameter file, a fit in memory, values in memory, or
+  // a pilot fit.
   std::string preset, params;
+  std::shared_ptr<const FitRun> fit;  // as a parameter file, without the file (its bootstrap too)
   ParameterValues parameters;
   std::optional<ParameterDraws> draws;  // bootstrap draws of `parameters`
   FitRequest pilot;                     // used when pilot.data has a path or a table
