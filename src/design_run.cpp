@@ -208,11 +208,9 @@ Eigen::MatrixXd design_gradients(const LawEntry& law, const Table& rows,
 void check_domain(const LawEntry& law, const DesignRun& run, const std::vector<double>& point);
 }  // namespace detail
 
-DesignRun run_design(const DesignRequest& q) {
-  DesignRun run;
-  run.entry = q.entry;
-  run.law = q.entry ? q.entry.get() : &resolve_law(q.law);
-  const LawEntry& law = *run.law;
+namespace {
+
+void check_request(const DesignRequest& q, const LawEntry& law) {
   if (has_levels(law)) {
     throw UsageError("law '" + law.name + "' has per-level parameters, which design does not " +
                      "handle yet; fit the levels you will train as separate laws");
@@ -223,12 +221,10 @@ DesignRun run_design(const DesignRequest& q) {
   }
   if (!(std::isfinite(q.noise) && q.noise >= 0.0))
     throw UsageError("option 'noise' must be a nonnegative number");
-  Belief b = read_belief(q, law, run.pilot_fit);
-  run.names = law.parameter_names();
-  run.parameters = b.values;
-  run.belief = b.what;
-  if (q.params.empty() && !run.pilot_fit) b.space = q.space;
-  run.space = b.space;
+}
+
+// The noise of a run: option 'noise', else the belief's residuals, else an error.
+void settle_noise(const DesignRequest& q, Belief& b) {
   if (q.noise > 0.0) {
     b.noise = q.noise;
     b.noise_source = "option 'noise'";
@@ -238,98 +234,106 @@ DesignRun run_design(const DesignRequest& q) {
         "'noise' (the standard deviation of a run's " +
         std::string(b.space == Space::kLog ? "log loss" : "loss") + ")");
   }
-  run.noise = b.noise;
-  run.noise_source = b.noise_source;
+}
 
-  const Table all = detail::design_inputs(law, q, run);  // pool, then targets, then pilot
-  std::vector<std::size_t> free;
-  for (std::size_t k = 0; k < law.parameters.size(); ++k) {
-    run.designed.push_back(!b.fixed[k]);
-    if (!b.fixed[k]) free.push_back(k);
-  }
-  if (free.empty()) throw UsageError("every parameter is fixed: there is nothing to design for");
-  const Sampler s{law, free};
-  detail::check_domain(law, run, b.values);
-  const auto kf = static_cast<Eigen::Index>(free.size());
-  const Eigen::Index np = run.pool.rows(), nt = run.targets.rows(), npilot = run.pilot.rows();
-  if (static_cast<double>(q.samples) * static_cast<double>(all.rows()) * static_cast<double>(kf) >
-      kMaxGradients) {
-    throw DataError("the design would hold " + std::to_string(q.samples) + " x " +
-                    std::to_string(all.rows()) + " x " + std::to_string(kf) +
-                    " gradients, more than " + detail::format_g(kMaxGradients) +
-                    ": use fewer candidates or samples");
-  }
+// The parameter samples the gains are averaged over, in internal units: the point estimate, then
+// bootstrap draws in order, or Gaussian draws from the covariance clamped to the bounds.
+struct Samples {
+  std::vector<Eigen::VectorXd> points;
+  Eigen::MatrixXd covariance;  // of the designed parameters, internal units (when wanted)
+  std::string uncertainty;
+  std::size_t finite_draws = 0;
+};
 
-  // Parameter samples, internal units: the point, then draws or covariance samples.
-  const Eigen::VectorXd point = s.internal(b.values);
-  std::vector<Eigen::VectorXd> samples{point};
-  std::vector<Eigen::VectorXd> draw_rows;
+void add_draws(const Sampler& s, const std::vector<Eigen::VectorXd>& draws, int wanted,
+               bool want_covariance, Samples& out) {
+  const auto kf = static_cast<Eigen::Index>(s.free.size());
+  if (want_covariance) {
+    std::vector<Eigen::VectorXd> sub;
+    for (const auto& r : draws) {
+      Eigen::VectorXd v(kf);
+      for (Eigen::Index a = 0; a < kf; ++a) v(a) = r(static_cast<Eigen::Index>(s.free[a]));
+      sub.push_back(v);
+    }
+    out.covariance = draws_covariance(sub);
+  }
+  for (std::size_t i = 0; i + 1 < static_cast<std::size_t>(wanted) && i < draws.size(); ++i) {
+    Eigen::VectorXd v = out.points.front();
+    for (std::size_t a : s.free) v(a) = draws[i](a);
+    out.points.push_back(v);
+  }
+  out.uncertainty = "bootstrap draws (" + std::to_string(draws.size()) + " finite)";
+}
+
+void add_gaussian(const Sampler& s, const Belief& b, const DesignRequest& q, Samples& out) {
+  const auto kf = static_cast<Eigen::Index>(s.free.size());
+  const Eigen::VectorXd point = out.points.front();  // a copy: points grows below
+  out.covariance = s.internal_covariance(b.covariance, b.values);
+  const Eigen::MatrixXd root = covariance_root(out.covariance);
+  detail::Rng rng(q.seed);
+  for (int i = 1; i < q.samples; ++i) {
+    Eigen::VectorXd z(kf);
+    for (Eigen::Index a = 0; a < kf; ++a) z(a) = rng.normal();
+    const Eigen::VectorXd step = root * z;
+    Eigen::VectorXd v = point;
+    for (Eigen::Index a = 0; a < kf; ++a) {
+      const ParameterSpec& p = s.law.parameters[s.free[a]];
+      const double lo =
+          p.transform == Transform::kLog ? (p.lower > 0 ? std::log(p.lower) : -kInf) : p.lower;
+      const double hi = p.transform == Transform::kLog ? std::log(p.upper) : p.upper;
+      v(s.free[a]) = std::clamp(point(s.free[a]) + step(a), lo, hi);
+    }
+    out.points.push_back(v);
+  }
+  out.uncertainty = "the fit's covariance (Gaussian samples, seed " + std::to_string(q.seed) + ")";
+}
+
+// `want_covariance`: the draws' covariance is needed too (no pilot brings its information).
+Samples parameter_samples(const Sampler& s, const Belief& b, const DesignRequest& q,
+                          bool want_covariance) {
+  Samples out;
+  out.points.push_back(s.internal(b.values));
+  std::vector<Eigen::VectorXd> draws;
   for (const auto& d : b.draws) {
     bool ok = d.size() == b.values.size();
     for (double v : d) ok = ok && std::isfinite(v);
-    if (ok) draw_rows.push_back(s.internal(d));
+    if (ok) draws.push_back(s.internal(d));
   }
-  Eigen::MatrixXd cov_int;  // designed parameters, internal units
-  if (draw_rows.size() >= 2) {
-    std::vector<Eigen::VectorXd> sub;
-    for (const auto& r : draw_rows) {
-      Eigen::VectorXd v(kf);
-      for (Eigen::Index a = 0; a < kf; ++a) v(a) = r(static_cast<Eigen::Index>(free[a]));
-      sub.push_back(v);
-    }
-    cov_int = draws_covariance(sub);
-    for (std::size_t i = 0; i + 1 < static_cast<std::size_t>(q.samples) && i < draw_rows.size();
-         ++i) {
-      Eigen::VectorXd v = point;
-      for (std::size_t a : free) v(a) = draw_rows[i](a);
-      samples.push_back(v);
-    }
-    run.uncertainty = "bootstrap draws (" + std::to_string(draw_rows.size()) + " finite)";
+  out.finite_draws = draws.size();
+  if (draws.size() >= 2) {
+    add_draws(s, draws, q.samples, want_covariance, out);
   } else if (b.covariance.size() > 0) {
-    cov_int = s.internal_covariance(b.covariance, b.values);
-    const Eigen::MatrixXd root = covariance_root(cov_int);
-    detail::Rng rng(q.seed);
-    for (int i = 1; i < q.samples; ++i) {
-      Eigen::VectorXd z(kf);
-      for (Eigen::Index a = 0; a < kf; ++a) z(a) = rng.normal();
-      const Eigen::VectorXd step = root * z;
-      Eigen::VectorXd v = point;
-      for (Eigen::Index a = 0; a < kf; ++a) {
-        const ParameterSpec& p = law.parameters[free[a]];
-        const double lo =
-            p.transform == Transform::kLog ? (p.lower > 0 ? std::log(p.lower) : -kInf) : p.lower;
-        const double hi = p.transform == Transform::kLog ? std::log(p.upper) : p.upper;
-        v(free[a]) = std::clamp(point(free[a]) + step(a), lo, hi);
-      }
-      samples.push_back(v);
-    }
-    run.uncertainty =
-        "the fit's covariance (Gaussian samples, seed " + std::to_string(q.seed) + ")";
+    add_gaussian(s, b, q, out);
   } else {
-    run.uncertainty = "none: the point estimate alone";
+    out.uncertainty = "none: the point estimate alone";
   }
-  if (static_cast<int>(samples.size()) < q.samples && samples.size() > 1) {
-    run.warnings.push_back("only " + std::to_string(samples.size()) +
-                           " parameter samples: the belief carries " +
-                           std::to_string(draw_rows.size()) + " finite draws");
-  }
+  return out;
+}
 
-  // The pilot's information at each sample (its own gradients), or the covariance's inverse.
-  const double s2 = b.noise * b.noise;
+// The linearised problem: at each sample the gradients at the pool, the targets and the pilot's
+// runs, and the prior information (vague, plus the pilot's J^T J or the covariance's inverse).
+// Samples where the law or its gradient is not finite are left out and counted.
+DesignProblem design_problem(const Sampler& s, const Table& all, const DesignRun& run,
+                             const Samples& samples, int& left_out) {
+  const auto kf = static_cast<Eigen::Index>(s.free.size());
+  const Eigen::Index np = run.pool.rows(), nt = run.targets.rows(), npilot = run.pilot.rows();
+  const double s2 = run.noise * run.noise;
   const Eigen::MatrixXd vague = Eigen::MatrixXd::Identity(kf, kf) * (s2 / (kPriorSd * kPriorSd));
   Eigen::MatrixXd from_cov = Eigen::MatrixXd::Zero(kf, kf);
-  if (npilot == 0 && cov_int.size() > 0) from_cov = s2 * pseudo_inverse(cov_int);
+  if (npilot == 0 && samples.covariance.size() > 0)
+    from_cov = s2 * pseudo_inverse(samples.covariance);
   DesignProblem problem;
   problem.cost = run.cost;
   problem.noise_variance = s2;
-  int left_out = 0;
-  for (const auto& v : samples) {
+  left_out = 0;
+  for (const auto& v : samples.points) {
     const std::vector<double> natural = s.natural(v);
     if (!std::all_of(natural.begin(), natural.end(), [](double x) { return std::isfinite(x); })) {
       ++left_out;
       continue;
     }
-    const Eigen::MatrixXd g = detail::design_gradients(law, all, natural, free, b.space, nullptr);
+    const Eigen::MatrixXd g =
+        detail::design_gradients(s.law, all, natural, s.free, run.space, nullptr);
     if (!g.allFinite()) {
       if (problem.samples.empty())
         throw DataError("the law's gradient is not finite at the belief's parameters");
@@ -343,8 +347,57 @@ DesignRun run_design(const DesignRequest& q) {
     ds.prior = vague + (npilot > 0 ? Eigen::MatrixXd(jp.transpose() * jp) : from_cov);
     problem.samples.push_back(std::move(ds));
   }
+  return problem;
+}
+
+}  // namespace
+
+DesignRun run_design(const DesignRequest& q) {
+  DesignRun run;
+  run.entry = q.entry;
+  run.law = q.entry ? q.entry.get() : &resolve_law(q.law);
+  const LawEntry& law = *run.law;
+  check_request(q, law);
+  Belief b = read_belief(q, law, run.pilot_fit);
+  run.names = law.parameter_names();
+  run.parameters = b.values;
+  run.belief = b.what;
+  if (q.params.empty() && !q.fit && !run.pilot_fit) b.space = q.space;
+  run.space = b.space;
+  settle_noise(q, b);
+  run.noise = b.noise;
+  run.noise_source = b.noise_source;
+
+  const Table all = detail::design_inputs(law, q, run);  // pool, then targets, then pilot
+  std::vector<std::size_t> free;
+  for (std::size_t k = 0; k < law.parameters.size(); ++k) {
+    run.designed.push_back(!b.fixed[k]);
+    if (!b.fixed[k]) free.push_back(k);
+  }
+  if (free.empty()) throw UsageError("every parameter is fixed: there is nothing to design for");
+  const Sampler s{law, free};
+  detail::check_domain(law, run, b.values);
+  if (static_cast<double>(q.samples) * static_cast<double>(all.rows()) *
+          static_cast<double>(free.size()) >
+      kMaxGradients) {
+    throw DataError("the design would hold " + std::to_string(q.samples) + " x " +
+                    std::to_string(all.rows()) + " x " + std::to_string(free.size()) +
+                    " gradients, more than " + detail::format_g(kMaxGradients) +
+                    ": use fewer candidates or samples");
+  }
+
+  const Samples samples = parameter_samples(s, b, q, run.pilot.rows() == 0);
+  run.uncertainty = samples.uncertainty;
+  if (static_cast<int>(samples.points.size()) < q.samples && samples.points.size() > 1) {
+    run.warnings.push_back("only " + std::to_string(samples.points.size()) +
+                           " parameter samples: the belief carries " +
+                           std::to_string(samples.finite_draws) + " finite draws");
+  }
+  int left_out = 0;
+  const DesignProblem problem = design_problem(s, all, run, samples, left_out);
   if (left_out > 0) {
-    run.warnings.push_back(std::to_string(left_out) + " of " + std::to_string(samples.size()) +
+    run.warnings.push_back(std::to_string(left_out) + " of " +
+                           std::to_string(samples.points.size()) +
                            " parameter samples left out: the law or its gradient is not finite "
                            "there (the belief is very uncertain)");
   }

@@ -163,6 +163,9 @@ struct DesignState {
     }
   }
 
+  // M^-1 is refactored from M after each run rather than updated by Sherman-Morrison: it costs
+  // O(K^3) per sample and step, small beside scoring every candidate (O(candidates K^2)), and
+  // rounding errors do not pile up over hundreds of rank-one updates.
   void add(const DesignProblem& p, Eigen::Index j) {
     for (std::size_t s = 0; s < info.size(); ++s) {
       const Eigen::VectorXd g = p.samples[s].pool.row(j).transpose();
