@@ -14,8 +14,8 @@ tool makes): it knows no law by name, and ``FitResult.to_dict()`` is the object 
 >>> slfit.compare(["chinchilla", "kaplan2020"], df, col={"N": "params", "D": "tokens"})
 
 Functions: :func:`fit`, :func:`predict`, :func:`optimal`, :func:`simulate`, :func:`compare`,
-:func:`isoflop`, :func:`design`, :func:`law`, :func:`laws`. Errors: :class:`UsageError`, :class:`DataError`
-(both ValueError). Ctrl-C stops a long bootstrap and raises KeyboardInterrupt.
+:func:`isoflop`, :func:`design`, :func:`law`, :func:`laws`. Errors: :class:`UsageError`,
+:class:`DataError` (both ValueError). Ctrl-C stops a long bootstrap and raises KeyboardInterrupt.
 See ``docs/python.md``.
 """
 

@@ -12,13 +12,9 @@ from ._analyses import parameter_source
 from ._data import as_data
 from ._errors import UsageError
 from ._laws import Law, as_law
-from ._options import normalize
+from ._options import int_option, nan_if_null, normalize
 
 LawLike = Union[str, "os.PathLike[str]", Law]
-
-
-def _nan(value: Any) -> float:
-    return float("nan") if value is None else float(value)
 
 
 class DesignResult:
@@ -60,11 +56,12 @@ class DesignResult:
         self.strategy: str = doc["strategy"]
         self.budget: float = float(doc["budget"])
         self.spent: float = float(doc["spent"])
-        self.initial_rmse: float = _nan(doc["initial_rmse"])
+        self.initial_rmse: float = nan_if_null(doc["initial_rmse"])
         steps = doc["steps"]
-        self.final_rmse: float = (_nan(steps[-1]["target_rmse"]) if steps
+        self.final_rmse: float = (nan_if_null(steps[-1]["target_rmse"]) if steps
                                   else self.initial_rmse)
-        self.parameters: Dict[str, float] = {k: _nan(v) for k, v in doc["parameters"].items()}
+        self.parameters: Dict[str, float] = {k: nan_if_null(v)
+                                             for k, v in doc["parameters"].items()}
         self.noise: float = float(doc["noise"])
         self.noise_source: str = doc["noise_source"]
         self.candidates: int = int(doc["candidates"])
@@ -105,12 +102,6 @@ class DesignResult:
         return (f"<slfit.DesignResult law={self.law!r} strategy={self.strategy!r} "
                 f"runs={len(self.runs)} spent={self.spent:.4g} of {self.budget:.4g} "
                 f"target_rmse {self.initial_rmse:.4g} -> {self.final_rmse:.4g}>")
-
-
-def _int(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise UsageError(f"option '{name}' takes an int, got {type(value).__name__}")
-    return value
 
 
 def _number(name: str, value: Any) -> float:
@@ -244,18 +235,19 @@ def design(
     pilot_options = normalize({k: v for k, v in
                                {"col": pilot_col, "target": target, "fix": fix}.items()
                                if v is not None})
-    if _int("bootstrap", bootstrap):
+    if int_option("bootstrap", bootstrap):
         pilot_options["bootstrap"] = bootstrap
     if pilot is not None:
-        pilot_options.update(seed=_int("seed", seed), threads=_int("threads", threads))
+        pilot_options.update(seed=int_option("seed", seed), threads=int_option("threads", threads))
     table = normalize({k: v for k, v in {"col": col, "derive": derive, "where": where}.items()
                        if v is not None})
     out = _slfit.design(entry._handle, pool, goal, table, preset_name, path, values, fit_handle,
                         pilot, pilot_options, _text("target_where", target_where),
                         _text("cost", cost), _number("budget", budget),
-                        _text("strategy", strategy), _int("samples", samples), _int("seed", seed),
+                        _text("strategy", strategy), int_option("samples", samples),
+                        int_option("seed", seed),
                         0.0 if noise is None else _number("noise", noise),
-                        _text("space", space), _int("threads", threads))
+                        _text("space", space), int_option("threads", threads))
     return DesignResult(json.loads(out["json"]), out["report"], out["run"], index)
 
 

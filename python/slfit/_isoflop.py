@@ -8,13 +8,8 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from . import _slfit
 from ._data import as_data
-from ._errors import UsageError
 from ._laws import as_law
-from ._options import grid_items, normalize
-
-
-def _nan(value: Any) -> float:
-    return float("nan") if value is None else float(value)
+from ._options import grid_items, int_option, nan_if_null, normalize
 
 
 class IsoflopResult:
@@ -54,15 +49,15 @@ class IsoflopResult:
         self.group: Optional[str] = doc.get("group")
         budgets = pd.DataFrame.from_records(doc["budgets"])
         for column in ("N", "D", "loss", "offset", "curvature"):
-            budgets[column] = budgets[column].map(_nan)
+            budgets[column] = budgets[column].map(nan_if_null)
         self.budgets = budgets
         self.N: Dict[str, Any] = self._law(doc["N"])
         self.D: Dict[str, Any] = self._law(doc["D"])
         records = []
         for row in doc["rows"]:
-            record = {k: _nan(row[k]) for k in ("C", "N", "D", "tokens_per_parameter")}
+            record = {k: nan_if_null(row[k]) for k in ("C", "N", "D", "tokens_per_parameter")}
             for k, (lo, hi) in row.get("ci95", {}).items():
-                record[f"{k}_lo"], record[f"{k}_hi"] = _nan(lo), _nan(hi)
+                record[f"{k}_lo"], record[f"{k}_hi"] = nan_if_null(lo), nan_if_null(hi)
             records.append(record)
         self.rows = pd.DataFrame.from_records(
             records, columns=None if records else ["C", "N", "D", "tokens_per_parameter"])
@@ -72,10 +67,11 @@ class IsoflopResult:
 
     @staticmethod
     def _law(doc: Dict[str, Any]) -> Dict[str, Any]:
-        out: Dict[str, Any] = {"exponent": _nan(doc["exponent"]),
-                               "coefficient": _nan(doc["coefficient"])}
+        out: Dict[str, Any] = {"exponent": nan_if_null(doc["exponent"]),
+                               "coefficient": nan_if_null(doc["coefficient"])}
         if "ci95" in doc:
-            out["ci95"] = {k: (_nan(v[0]), _nan(v[1])) for k, v in doc["ci95"].items()}
+            out["ci95"] = {k: (nan_if_null(lo), nan_if_null(hi))
+                           for k, (lo, hi) in doc["ci95"].items()}
         return out
 
     def summary(self) -> str:
@@ -102,12 +98,6 @@ class IsoflopResult:
         group = "" if self.group is None else f" group={self.group!r}"
         return (f"<slfit.IsoflopResult{group} budgets={len(self.budgets)} used={self.used} "
                 f"N_opt ~ C^{self.N['exponent']:.4g} D_opt ~ C^{self.D['exponent']:.4g}>")
-
-
-def _int(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise UsageError(f"option '{name}' takes an int, got {type(value).__name__}")
-    return value
 
 
 def isoflop(
@@ -192,8 +182,9 @@ def isoflop(
                      {"objective": objective, "delta": delta, "space": space}.items()
                      if v is not None})
     out = _slfit.isoflop(table, name, options, "" if by is None else str(by),
-                         _int("bootstrap", bootstrap), _int("seed", seed),
-                         grid_items(at) if at is not None else [], _int("min_points", min_points),
+                         int_option("bootstrap", bootstrap), int_option("seed", seed),
+                         grid_items(at) if at is not None else [],
+                         int_option("min_points", min_points),
                          float(off_centre), handle, fit)
     doc = json.loads(out["json"])
     if isinstance(doc, list):

@@ -6,6 +6,8 @@ from typing import Any, Dict, List, Mapping
 
 import numpy as np
 
+from ._errors import UsageError
+
 
 def _text(value: Any) -> str:
     """A number as text that reads back to the same double (repr), anything else as str."""
@@ -82,4 +84,16 @@ def grid_items(at: Any) -> List[str]:
     )
 
 
-__all__: List[str] = ["grid_items", "normalize"]
+def int_option(name: str, value: Any) -> int:
+    """``value`` when it is an int (not a bool), else the library's UsageError."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise UsageError(f"option '{name}' takes an int, got {type(value).__name__}")
+    return value
+
+
+def nan_if_null(value: Any) -> float:
+    """A number of the library's JSON as float: null (its NaN) as NaN."""
+    return float("nan") if value is None else float(value)
+
+
+__all__: List[str] = ["grid_items", "int_option", "nan_if_null", "normalize"]
