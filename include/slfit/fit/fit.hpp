@@ -125,26 +125,12 @@ FitResult fit_from_starts(const FitProblem<L>& problem,
 
   // Polish the best few distinct end points.
   const std::vector<std::size_t> chosen = detail::polish_choice(outcomes, order, k, opt);
-  const SolveSettings tight{std::max(opt.max_iterations, 1000), 1e-15, 1e-15, 1e-16};
-  std::vector<SolveOutcome> polished(chosen.size());
-  detail::parallel_for(
-      chosen.size(), detail::thread_count(opt.threads, chosen.size()), [&](std::size_t c) {
-        polished[c] =
-            opt.polish > 0 ? solve(outcomes[chosen[c]].internal, tight, true) : outcomes[chosen[c]];
-      });
-  std::size_t best = 0;
-  for (std::size_t c = 0; c < chosen.size(); ++c) {
-    // Keep the coarse answer if polishing made it worse (it should not).
-    if (!polished[c].finite || polished[c].objective > outcomes[chosen[c]].objective) {
-      const bool conv = outcomes[chosen[c]].converged;
-      polished[c] = outcomes[chosen[c]];
-      polished[c].converged = conv;
-    } else if (opt.polish > 0) {
-      polished[c].iterations += outcomes[chosen[c]].iterations;
-    }
-    if (detail::better(polished[c], origin[chosen[c]], polished[best], origin[chosen[best]]))
-      best = c;
-  }
+  const auto [polished, best] = detail::polish_best(
+      outcomes, chosen, opt,
+      [&](const std::vector<double>& internal, const SolveSettings& tight) {
+        return solve(internal, tight, true);
+      },
+      [&](std::size_t i) { return origin[i]; });
   const SolveOutcome& win = polished[best];
   result.best_start = static_cast<int>(origin[chosen[best]]);
   result.best_start_point = starts[origin[chosen[best]]];

@@ -26,6 +26,7 @@
 #include "slfit/fit/dense_lm.hpp"
 #include "slfit/fit/levels.hpp"
 #include "slfit/fit/result.hpp"
+#include "slfit/fit/solve.hpp"
 #include "slfit/fit/starts.hpp"
 
 namespace slfit {
@@ -178,21 +179,12 @@ FitResult fit_levels_from_starts(const LevelProblem<L>& problem,
   }
   // Polish the best few distinct end points with tight tolerances.
   const std::vector<std::size_t> chosen = detail::polish_choice(outcomes, order, k, opt);
-  const SolveSettings tight{std::max(opt.max_iterations, 1000), 1e-15, 1e-15, 1e-16};
-  std::vector<SolveOutcome> polished(chosen.size());
-  detail::parallel_for(
-      chosen.size(), detail::thread_count(opt.threads, chosen.size()), [&](std::size_t c) {
-        const SolveOutcome& o = outcomes[chosen[c]];
-        polished[c] = opt.polish > 0 ? solve_dense_from(model, o.internal, tight) : o;
-        if (!polished[c].finite || polished[c].objective > o.objective) {
-          polished[c] = o;
-        } else if (opt.polish > 0) {
-          polished[c].iterations += o.iterations;
-        }
-      });
-  std::size_t best = 0;
-  for (std::size_t c = 1; c < chosen.size(); ++c)
-    if (detail::better(polished[c], chosen[c], polished[best], chosen[best])) best = c;
+  const auto [polished, best] = detail::polish_best(
+      outcomes, chosen, opt,
+      [&](const std::vector<double>& internal, const SolveSettings& tight) {
+        return solve_dense_from(model, internal, tight);
+      },
+      [](std::size_t i) { return i; });
   const SolveOutcome& win = polished[best];
   result.best_start = static_cast<int>(chosen[best]);
   result.best_start_point = starts[chosen[best]];

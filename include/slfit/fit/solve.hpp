@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "slfit/detail/parallel.hpp"
 #include "slfit/fit/objective.hpp"
 #include "slfit/fit/problem.hpp"
 #include "slfit/fit/result.hpp"
@@ -167,6 +168,31 @@ inline std::vector<std::size_t> polish_choice(const std::vector<SolveOutcome>& o
     if (distinct) chosen.push_back(idx);
   }
   return chosen;
+}
+
+// The chosen end points polished with tight tolerances by `solve_tight(internal, settings)` (when
+// opt.polish > 0; each keeps its coarse answer where polishing made it worse, else counts both
+// solves' iterations), and which of them is best: {polished, index into `chosen`}. Ties go to the
+// earlier start, `origin(outcome index)`.
+template <class SolveTight, class Origin>
+std::pair<std::vector<SolveOutcome>, std::size_t> polish_best(
+    const std::vector<SolveOutcome>& outcomes, const std::vector<std::size_t>& chosen,
+    const FitOptions& opt, SolveTight&& solve_tight, Origin&& origin) {
+  const SolveSettings tight{std::max(opt.max_iterations, 1000), 1e-15, 1e-15, 1e-16};
+  std::vector<SolveOutcome> polished(chosen.size());
+  parallel_for(chosen.size(), thread_count(opt.threads, chosen.size()), [&](std::size_t c) {
+    const SolveOutcome& o = outcomes[chosen[c]];
+    polished[c] = opt.polish > 0 ? solve_tight(o.internal, tight) : o;
+    if (!polished[c].finite || polished[c].objective > o.objective) {
+      polished[c] = o;
+    } else if (opt.polish > 0) {
+      polished[c].iterations += o.iterations;
+    }
+  });
+  std::size_t best = 0;
+  for (std::size_t c = 1; c < chosen.size(); ++c)
+    if (better(polished[c], origin(chosen[c]), polished[best], origin(chosen[best]))) best = c;
+  return {std::move(polished), best};
 }
 
 }  // namespace detail
