@@ -747,6 +747,8 @@ printf 'N,D\n7e10,1.4e12\n0,8e12\n' >dbad.csv
 expect_error 1 "the target at row 2 (N=0, D=8e+12) is outside the law's domain" -- \
   design --law chinchilla --preset hoffmann2022 --noise 0.01 --candidates dpool.csv --targets dbad.csv --budget 1e21
 expect_error 2 "unknown strategy 'a-optimal'" -- "${design[@]}" --strategy a-optimal
+expect_error 1 "the pool of candidate runs (--candidates): no rows of table 'dpool.csv' satisfy --where \"C > 1e30\"" \
+  -- "${design[@]}" --where "C > 1e30"
 expect_error 2 "give --noise" -- design --law chinchilla --preset hoffmann2022 --candidates dpool.csv --target-where "C > 1e22" --budget 1e21
 expect_error 2 "not both" -- "${design[@]}" --targets dtargets.csv
 expect_error 2 "give exactly one of --preset, --params" -- "${design[@]}" --preset hoffmann2022
