@@ -10,7 +10,7 @@ from . import _slfit
 from ._data import as_data
 from ._errors import UsageError
 from ._laws import Law, as_law
-from ._options import grid_items, normalize
+from ._options import grid_items, int_option, normalize
 
 LawLike = Union[str, "os.PathLike[str]", Law]
 
@@ -248,11 +248,9 @@ def simulate(
     """
     entry = as_law(law)
     preset_name, path, values = parameter_source(params, preset)
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise UsageError(f"option 'seed' takes an int, got {type(seed).__name__}")
     columns = _slfit.simulate(
         entry._handle, preset_name, path, values, grid_items(at), float(noise), str(noise_kind),
-        seed, str(target)
+        int_option("seed", seed, wide=True), str(target)
     )
     return _pandas().DataFrame(columns)
 

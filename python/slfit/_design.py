@@ -235,17 +235,19 @@ def design(
     pilot_options = normalize({k: v for k, v in
                                {"col": pilot_col, "target": target, "fix": fix}.items()
                                if v is not None})
-    if int_option("bootstrap", bootstrap):
-        pilot_options["bootstrap"] = bootstrap
+    resamples = int_option("bootstrap", bootstrap)
+    if resamples:
+        pilot_options["bootstrap"] = resamples
     if pilot is not None:
-        pilot_options.update(seed=int_option("seed", seed), threads=int_option("threads", threads))
+        pilot_options.update(seed=int_option("seed", seed, wide=True),
+                             threads=int_option("threads", threads))
     table = normalize({k: v for k, v in {"col": col, "derive": derive, "where": where}.items()
                        if v is not None})
     out = _slfit.design(entry._handle, pool, goal, table, preset_name, path, values, fit_handle,
                         pilot, pilot_options, _text("target_where", target_where),
                         _text("cost", cost), _number("budget", budget),
                         _text("strategy", strategy), int_option("samples", samples),
-                        int_option("seed", seed),
+                        int_option("seed", seed, wide=True),
                         0.0 if noise is None else _number("noise", noise),
                         _text("space", space), int_option("threads", threads))
     return DesignResult(json.loads(out["json"]), out["report"], out["run"], index)

@@ -182,7 +182,7 @@ def isoflop(
                      {"objective": objective, "delta": delta, "space": space}.items()
                      if v is not None})
     out = _slfit.isoflop(table, name, options, "" if by is None else str(by),
-                         int_option("bootstrap", bootstrap), int_option("seed", seed),
+                         int_option("bootstrap", bootstrap), int_option("seed", seed, wide=True),
                          grid_items(at) if at is not None else [],
                          int_option("min_points", min_points),
                          float(off_centre), handle, fit)

@@ -84,11 +84,19 @@ def grid_items(at: Any) -> List[str]:
     )
 
 
-def int_option(name: str, value: Any) -> int:
-    """``value`` when it is an int (not a bool), else the library's UsageError."""
-    if isinstance(value, bool) or not isinstance(value, int):
+_INT = (-2**31, 2**31 - 1)  # the library's int
+_INT64 = (-2**63, 2**63 - 1)  # its seeds (checked nonnegative there)
+
+
+def int_option(name: str, value: Any, wide: bool = False) -> int:
+    """``value`` as an int when it is one (not a bool) that the library's int holds (its 64-bit
+    seed with ``wide``), else a UsageError: never a wrapped-around number or a cast error."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         raise UsageError(f"option '{name}' takes an int, got {type(value).__name__}")
-    return value
+    low, high = _INT64 if wide else _INT
+    if not low <= int(value) <= high:
+        raise UsageError(f"option '{name}' is out of range: {int(value)}")
+    return int(value)
 
 
 def nan_if_null(value: Any) -> float:

@@ -4,6 +4,7 @@
 #include <pybind11/stl.h>
 
 #include <algorithm>
+#include <limits>
 #include <sstream>
 
 #include "bindings.hpp"
@@ -80,10 +81,24 @@ double number(const py::handle& value, const std::string& name) {
   return value.cast<double>();
 }
 
+// A Python int beyond 64 bits is refused here, not left to a cast error.
 long long integer(const py::handle& value, const std::string& name) {
   if (py::isinstance<py::bool_>(value) || !py::isinstance<py::int_>(value))
     throw UsageError("option '" + name + "' takes an int, got " + type_name(value));
-  return value.cast<long long>();
+  int overflow = 0;
+  const long long v = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
+  if (overflow != 0)
+    throw UsageError("option '" + name +
+                     "' is out of range: " + py::str(value).cast<std::string>());
+  return v;
+}
+
+// An option the library holds as an int: refused when it does not fit, never wrapped around.
+int small_integer(const py::handle& value, const std::string& name) {
+  const long long v = integer(value, name);
+  if (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max())
+    throw UsageError("option '" + name + "' is out of range: " + std::to_string(v));
+  return static_cast<int>(v);
 }
 
 bool flag(const py::handle& value, const std::string& name) {
@@ -136,11 +151,11 @@ void read_option(FitRequest& q, const std::string& name, const py::handle& v) {
   } else if (name == "weights") {
     o.weights = text(v, name);
   } else if (name == "threads") {
-    o.threads = static_cast<int>(integer(v, name));
+    o.threads = small_integer(v, name);
   } else if (name == "screening") {
     o.screening = parse_screening(text(v, name));
   } else if (name == "screen_keep") {
-    o.screen_keep = static_cast<int>(integer(v, name));
+    o.screen_keep = small_integer(v, name);
   } else if (name == "solver") {
     o.solver = parse_solver(text(v, name));
   } else if (name == "by") {
@@ -156,7 +171,7 @@ void read_option(FitRequest& q, const std::string& name, const py::handle& v) {
   } else if (name == "skip_nonpositive") {
     o.skip_nonpositive = flag(v, name);
   } else if (name == "bootstrap") {
-    q.bootstrap = static_cast<int>(integer(v, name));
+    q.bootstrap = small_integer(v, name);
   } else if (name == "group") {
     q.group = text(v, name);
   } else if (name == "bootstrap_from_starts") {

@@ -72,3 +72,29 @@ def test_columns_of_different_lengths():
 def test_data_of_the_wrong_kind():
     with pytest.raises(TypeError, match=r"data: expected a pandas DataFrame"):
         slfit.fit("chinchilla", 42)
+
+
+def test_integers_too_large_for_the_library_are_refused_by_name(runs):
+    """Not wrapped around to another number, and no cast error."""
+    huge = 10**30
+    cases = [
+        (lambda: slfit.fit("chinchilla", runs, col=COLS, seed=huge), "seed", huge),
+        (lambda: slfit.fit("chinchilla", runs, col=COLS, bootstrap=10**12), "bootstrap", 10**12),
+        (lambda: slfit.fit("chinchilla", runs, col=COLS, threads=10**12), "threads", 10**12),
+        (lambda: slfit.simulate("chinchilla", {"N": [1e9], "D": [1e10]}, preset="hoffmann2022",
+                                seed=huge), "seed", huge),
+        (lambda: slfit.isoflop(runs, col={"N": "params", "D": "tokens"}, derive={"C": "6*N*D"},
+                               bootstrap=10**12), "bootstrap", 10**12),
+        (lambda: slfit.design("chinchilla", runs, col=COLS, preset="hoffmann2022", noise=0.01,
+                              target_where="params > 1e10", budget=1e30, samples=10**12),
+         "samples", 10**12),
+        (lambda: slfit.design("chinchilla", runs, col=COLS, preset="hoffmann2022", noise=0.01,
+                              target_where="params > 1e10", budget=1e30, seed=huge), "seed", huge),
+    ]
+    for call, name, value in cases:
+        with pytest.raises(slfit.UsageError, match=rf"option '{name}' is out of range: {value}"):
+            call()
+    # numpy integers are ints.
+    r = slfit.simulate("chinchilla", {"N": [1e9], "D": [1e10]}, preset="hoffmann2022",
+                       seed=np.int64(3), noise=0.01)
+    assert len(r) == 1
